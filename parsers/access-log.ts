@@ -1,0 +1,41 @@
+/**
+ * The named access-log presets. Each is only a format string for the one compiler in `log-format.ts`; a user's
+ * own `--log-format` string is compiled the same way.
+ */
+import { compileLogFormat, type CompiledFormat } from './log-format.js';
+
+export const ACCESS_LOG_PRESETS: readonly { name: string; format: string; description: string }[] = [
+  {
+    name: 'nginx-main',
+    format: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i"',
+    description: 'nginx "main" (combined plus "$http_x_forwarded_for")',
+  },
+  {
+    name: 'combined',
+    format: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
+    description: 'nginx/Apache combined',
+  },
+  {
+    name: 'vhost_combined',
+    format: '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+    description: 'Apache vhost_combined (host:port first)',
+  },
+  {
+    name: 'vhost-combined',
+    format: '%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+    description: 'combined with the virtual host first',
+  },
+  {
+    name: 'common',
+    format: '%h %l %u %t "%r" %>s %b',
+    description: 'NCSA/Apache common (no Referer, no User-Agent)',
+  },
+];
+
+let compiled: CompiledFormat[] | null = null;
+
+/** The presets, compiled once. */
+export function accessLogPresets(): CompiledFormat[] {
+  compiled ??= ACCESS_LOG_PRESETS.map((p) => compileLogFormat(p.name, p.format, 'apache', p.description));
+  return compiled;
+}

@@ -1,0 +1,109 @@
+/**
+ * The streaming HAR parser: the byte scanner (`har-scanner.ts`) cuts each element of `log.entries` out of the
+ * stream, `JSON.parse` decodes it, and `recordFromEntry` (`har-entry.ts`) makes the record. Records come out in
+ * file order, in batches, so memory holds one chunk, one entry and one batch, whatever the size of the file.
+ */
+import type { HttpRecord, InputStats } from '../src/model.js';
+import { AuditError } from '../src/errors.js';
+import { recordFromEntry } from './har-entry.js';
+import { HarScanner, HarShapeError } from './har-scanner.js';
+
+/** True when the first bytes of an input look like a HAR document (`{"log": {`), BOM and whitespace allowed. */
+export function looksLikeHar(head: string): boolean {
+  return /^\uFEFF?\s*\{\s*"log"\s*:\s*\{/.test(head);
+}
+
+/** Records per yielded batch. */
+const BATCH = 256;
+/** Skipped entries kept as examples. */
+const MAX_EXAMPLES = 10;
+
+/**
+ * Reads one HAR from its decompressed bytes. The capture is one client, `har:<creator.name>` (just `har` when
+ * `creator` comes after the entries), unless an entry names its client address. Throws `TRUNCATED_HAR` after
+ * yielding every entry read when the document does not end, `NOT_A_HAR` when it is not one.
+ */
+export async function* parseHar(
+  chunks: AsyncIterable<Buffer>,
+  input: number,
+  stats: InputStats,
+): AsyncGenerator<HttpRecord[]> {
+  // The caller may already count bytes on the way in (src/source.ts does): never count a chunk twice.
+  const baseBytes = stats.bytes;
+  let address = 'har';
+  let batch: HttpRecord[] = [];
+
+  const onSkip = (line: number, reason: string, text: string) => {
+    stats.skipped++;
+    if (stats.skippedExamples.length < MAX_EXAMPLES) {
+      stats.skippedExamples.push({ input, line, reason, text: text.length > 200 ? text.slice(0, 200) : text });
+    }
+  };
+
+  const scanner = new HarScanner({
+    creator(bytes) {
+      try {
+        const creator: unknown = JSON.parse(bytes.toString('utf8'));
+        const name = typeof creator === 'object' && creator !== null ? (creator as { name?: unknown }).name : undefined;
+        if (typeof name === 'string' && name !== '') address = `har:${name}`;
+      } catch {
+        // a broken creator only costs the capture its name
+      }
+    },
+    entry(bytes, size) {
+      const line = ++stats.linesRead;
+      if (bytes === null) {
+        onSkip(line, `entry is too large to decode (${size} bytes)`, '');
+        return;
+      }
+      const text = bytes.toString('utf8');
+      let entry: unknown;
+      try {
+        entry = JSON.parse(text);
+      } catch (e) {
+        onSkip(line, `entry is not valid JSON (${(e as Error).message})`, text.slice(0, 200));
+        return;
+      }
+      const made = recordFromEntry(entry, input, line, address);
+      if (made.kind === 'skip') {
+        onSkip(line, made.reason, made.text);
+        return;
+      }
+      stats.records++;
+      batch.push(made.record);
+    },
+  });
+
+  let failure: AuditError | null = null;
+  try {
+    for await (const chunk of chunks) {
+      scanner.write(chunk);
+      if (stats.bytes < baseBytes + scanner.bytes) stats.bytes = baseBytes + scanner.bytes;
+      if (batch.length >= BATCH) {
+        const full = batch;
+        batch = [];
+        yield full;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof HarShapeError)) throw e;
+    const at = e.notJson ? `; read ${stats.linesRead} entries` : '';
+    failure = new AuditError('NOT_A_HAR', `${stats.name}: ${e.message}${at}`);
+  }
+  if (!failure) {
+    const end = scanner.end();
+    if (end.kind === 'empty') {
+      failure = new AuditError('NOT_A_HAR', `${stats.name}: empty input, not a HAR`);
+    } else if (end.kind === 'no-entries') {
+      failure = new AuditError('NOT_A_HAR', `${stats.name}: JSON but not a HAR: no "log.entries" array`);
+    } else if (end.kind === 'truncated') {
+      failure = new AuditError(
+        'TRUNCATED_HAR',
+        `${stats.name}: truncated HAR: read ${stats.linesRead} entries, stopped at byte ${scanner.bytes} ` +
+          `(the input ends ${end.where}; was the capture cut short?)`,
+      );
+    }
+  }
+  if (batch.length > 0) yield batch;
+  if (failure) throw failure;
+}

@@ -1,0 +1,517 @@
+/**
+ * Access-log formats as data. An nginx `log_format` string or an Apache `LogFormat` string is compiled into a
+ * list of literals and fields, and one generic scanner parses any of them: the named presets (`combined`,
+ * `common`, ...) are just format strings fed to the same compiler, like GoAccess does.
+ */
+import { AuditError } from '../src/errors.js';
+import { emptyRecord, type HttpRecord } from '../src/model.js';
+import type { FormatCapabilities, LineFormat } from './line-format.js';
+import { parseIsoTime, parseTimeLocal } from './time.js';
+
+/** The fields the scanner knows how to store. Anything else in a format is read and ignored. */
+export type FieldName =
+  | 'remote_addr'
+  | 'remote_user'
+  | 'time_local'
+  | 'time_local_bracketed'
+  | 'time_iso8601'
+  | 'msec'
+  | 'request'
+  | 'method'
+  | 'request_uri'
+  | 'path'
+  | 'query'
+  | 'protocol'
+  | 'status'
+  | 'bytes'
+  | 'referer'
+  | 'user_agent'
+  | 'xff'
+  | 'request_time_s'
+  | 'request_time_us'
+  | 'request_time_ms'
+  | 'location'
+  | 'content_length'
+  | 'request_length'
+  | 'host'
+  | 'scheme'
+  | 'cache_control'
+  | 'expires'
+  | 'ignore';
+
+type Token = { kind: 'lit'; text: string } | { kind: 'field'; name: FieldName; source: string };
+
+const NGINX_VARS: Record<string, FieldName> = {
+  remote_addr: 'remote_addr',
+  realip_remote_addr: 'remote_addr',
+  remote_user: 'remote_user',
+  time_local: 'time_local',
+  time_iso8601: 'time_iso8601',
+  msec: 'msec',
+  request: 'request',
+  request_method: 'method',
+  request_uri: 'request_uri',
+  uri: 'path',
+  document_uri: 'path',
+  args: 'query',
+  query_string: 'query',
+  server_protocol: 'protocol',
+  status: 'status',
+  body_bytes_sent: 'bytes',
+  bytes_sent: 'bytes',
+  http_referer: 'referer',
+  http_user_agent: 'user_agent',
+  http_x_forwarded_for: 'xff',
+  request_time: 'request_time_s',
+  sent_http_location: 'location',
+  upstream_http_location: 'location',
+  content_length: 'content_length',
+  http_content_length: 'content_length',
+  request_length: 'request_length',
+  host: 'host',
+  http_host: 'host',
+  scheme: 'scheme',
+  sent_http_cache_control: 'cache_control',
+  sent_http_expires: 'expires',
+};
+
+const APACHE_HEADERS_IN: Record<string, FieldName> = {
+  referer: 'referer',
+  'user-agent': 'user_agent',
+  'x-forwarded-for': 'xff',
+  'content-length': 'content_length',
+  host: 'host',
+};
+const APACHE_HEADERS_OUT: Record<string, FieldName> = {
+  location: 'location',
+  'cache-control': 'cache_control',
+  expires: 'expires',
+};
+
+/** Compiles an nginx `log_format` string (the part after the name, quotes joined). */
+export function tokenizeNginx(format: string): Token[] {
+  const tokens: Token[] = [];
+  let lit = '';
+  let i = 0;
+  while (i < format.length) {
+    const c = format[i]!;
+    if (c === '$') {
+      let name: string;
+      if (format[i + 1] === '{') {
+        const end = format.indexOf('}', i + 2);
+        if (end < 0) throw new AuditError('BAD_LOG_FORMAT', `log format: unclosed "\${" at position ${i + 1}`);
+        name = format.slice(i + 2, end);
+        i = end + 1;
+      } else {
+        const m = /^[A-Za-z0-9_]+/.exec(format.slice(i + 1));
+        if (!m) {
+          lit += c;
+          i++;
+          continue;
+        }
+        name = m[0];
+        i += 1 + name.length;
+      }
+      if (lit) tokens.push({ kind: 'lit', text: lit });
+      lit = '';
+      tokens.push({ kind: 'field', name: NGINX_VARS[name.toLowerCase()] ?? 'ignore', source: `$${name}` });
+    } else {
+      lit += c;
+      i++;
+    }
+  }
+  if (lit) tokens.push({ kind: 'lit', text: lit });
+  return tokens;
+}
+
+/** Compiles an Apache `LogFormat` string. */
+export function tokenizeApache(format: string): Token[] {
+  const tokens: Token[] = [];
+  let lit = '';
+  let i = 0;
+  const push = (name: FieldName, source: string) => {
+    if (lit) tokens.push({ kind: 'lit', text: lit });
+    lit = '';
+    tokens.push({ kind: 'field', name, source });
+  };
+  while (i < format.length) {
+    const c = format[i]!;
+    if (c === '\\' && i + 1 < format.length) {
+      const n = format[i + 1]!;
+      lit += n === 't' ? '\t' : n === 'n' ? '\n' : n;
+      i += 2;
+      continue;
+    }
+    if (c !== '%') {
+      lit += c;
+      i++;
+      continue;
+    }
+    if (format[i + 1] === '%') {
+      lit += '%';
+      i += 2;
+      continue;
+    }
+    const start = i;
+    i++;
+    // Modifiers: status conditions (!200,304) and < > before the directive letter.
+    while (i < format.length && /[!<>0-9,]/.test(format[i]!)) i++;
+    let arg: string | null = null;
+    if (format[i] === '{') {
+      const end = format.indexOf('}', i);
+      if (end < 0) throw new AuditError('BAD_LOG_FORMAT', `log format: unclosed "%{" at position ${start + 1}`);
+      arg = format.slice(i + 1, end);
+      i = end + 1;
+    }
+    const d = format[i];
+    i++;
+    const source = format.slice(start, i);
+    switch (d) {
+      case 'h':
+      case 'a':
+        push('remote_addr', source);
+        break;
+      case 'u':
+        push('remote_user', source);
+        break;
+      case 't':
+        push(arg === null ? 'time_local_bracketed' : 'ignore', source);
+        break;
+      case 'r':
+        push('request', source);
+        break;
+      case 's':
+        push('status', source);
+        break;
+      case 'b':
+      case 'B':
+      case 'O':
+        push('bytes', source);
+        break;
+      case 'I':
+        push('request_length', source);
+        break;
+      case 'D':
+        push('request_time_us', source);
+        break;
+      case 'T':
+        push(arg === 'ms' ? 'request_time_ms' : arg === 'us' ? 'request_time_us' : 'request_time_s', source);
+        break;
+      case 'm':
+        push('method', source);
+        break;
+      case 'U':
+        push('path', source);
+        break;
+      case 'q':
+        push('query', source);
+        break;
+      case 'H':
+        push('protocol', source);
+        break;
+      case 'v':
+      case 'V':
+        push('host', source);
+        break;
+      case 'i':
+        push(APACHE_HEADERS_IN[(arg ?? '').toLowerCase()] ?? 'ignore', source);
+        break;
+      case 'o':
+        push(APACHE_HEADERS_OUT[(arg ?? '').toLowerCase()] ?? 'ignore', source);
+        break;
+      case undefined:
+        throw new AuditError('BAD_LOG_FORMAT', `log format: "%" at the end of "${format}"`);
+      default:
+        push('ignore', source);
+    }
+  }
+  if (lit) tokens.push({ kind: 'lit', text: lit });
+  return tokens;
+}
+
+/** One step of the scanner: read a field up to `until` (or to the end of the line when `until` is ''). */
+interface Step {
+  field: FieldName;
+  /** The literal that ends the field; '' means "the rest of the line". */
+  until: string;
+  /** The field sits between double quotes: a `"` preceded by a backslash does not end it. */
+  quoted: boolean;
+}
+
+export interface CompiledFormat extends LineFormat {
+  readonly formatString: string;
+  readonly fields: readonly FieldName[];
+}
+
+/**
+ * Compiles a format string. `syntax` picks the dialect; `auto` treats strings with `$` variables as nginx and
+ * `%` directives as Apache.
+ */
+export function compileLogFormat(
+  name: string,
+  formatString: string,
+  syntax: 'nginx' | 'apache' | 'auto' = 'auto',
+  description = `custom format ${formatString}`,
+): CompiledFormat {
+  let fmt = formatString.trim();
+  // Accept the string as pasted from a config file: `'...' '...'` (nginx) or `"..." combined` (Apache).
+  const dialect = syntax === 'auto' ? (/\$[A-Za-z{]/.test(fmt) ? 'nginx' : '%' === fmt[0] || /%[>{a-zA-Z]/.test(fmt) ? 'apache' : null) : syntax;
+  if (!dialect) throw new AuditError('BAD_LOG_FORMAT', `log format "${formatString}" has no $variables or %directives`);
+  if (dialect === 'nginx') fmt = joinNginxQuotedParts(fmt);
+  else if (fmt.startsWith('"') && fmt.lastIndexOf('"') > 0) fmt = fmt.slice(1, fmt.lastIndexOf('"'));
+  const tokens = dialect === 'nginx' ? tokenizeNginx(fmt) : tokenizeApache(fmt);
+  const steps: Step[] = [];
+  let leading = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'lit') {
+      if (i === 0) leading = t.text;
+      continue;
+    }
+    const next = tokens[i + 1];
+    if (next && next.kind === 'field') {
+      throw new AuditError(
+        'BAD_LOG_FORMAT',
+        `log format: ${t.source} is followed directly by ${next.source}; fields need a separator between them`,
+      );
+    }
+    const prev = tokens[i - 1];
+    const until = next ? next.text : '';
+    const quoted = prev?.kind === 'lit' && prev.text.endsWith('"') && until.startsWith('"');
+    steps.push({ field: t.name, until, quoted });
+  }
+  const fields = steps.map((s) => s.field);
+  const has = (...f: FieldName[]) => f.some((x) => fields.includes(x));
+  if (!has('status')) throw new AuditError('BAD_LOG_FORMAT', `log format "${formatString}" has no status field`);
+  if (!has('request', 'request_uri', 'path')) {
+    throw new AuditError('BAD_LOG_FORMAT', `log format "${formatString}" has no request line or URI field`);
+  }
+  const capabilities: FormatCapabilities = {
+    location: has('location'),
+    bodySize: has('content_length'),
+    host: has('host'),
+    duration: has('request_time_s', 'request_time_ms', 'request_time_us'),
+    forwardedFor: has('xff'),
+  };
+  const locationLogged = capabilities.location;
+  const bodyLogged = capabilities.bodySize;
+
+  function parse(line: string, input: number, lineNo: number): HttpRecord | string {
+    if (leading && !line.startsWith(leading)) return `expected "${leading}" at the start of the line`;
+    let pos = leading.length;
+    const rec = emptyRecord(input, lineNo);
+    rec.locationLogged = locationLogged;
+    let statusSeen = false;
+    let query: string | null = null;
+    let path: string | null = null;
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s]!;
+      let end: number;
+      if (step.until === '') {
+        end = line.length;
+      } else if (step.quoted) {
+        end = line.indexOf('"', pos);
+        while (end > 0 && line.charCodeAt(end - 1) === 92 /* \ */ && !evenBackslashesBefore(line, end)) {
+          end = line.indexOf('"', end + 1);
+        }
+        if (end >= 0 && step.until.length > 1 && !line.startsWith(step.until, end)) {
+          // A stray quote inside the field: look for the full separator instead.
+          end = line.indexOf(step.until, end);
+        }
+      } else {
+        end = line.indexOf(step.until, pos);
+      }
+      if (end < 0) {
+        if (s === steps.length - 1 && step.until.trim() === '') end = line.length;
+        else return `line ended before ${describe(step.field)}`;
+      }
+      const v = line.slice(pos, end);
+      pos = end + step.until.length;
+      switch (step.field) {
+        case 'remote_addr':
+          rec.address = v;
+          break;
+        case 'time_local':
+        case 'time_local_bracketed': {
+          const t = parseTimeLocal(step.field === 'time_local_bracketed' ? v.slice(1, -1) : v);
+          if (Number.isNaN(t)) return `bad time "${v}"`;
+          rec.time = t;
+          break;
+        }
+        case 'time_iso8601': {
+          const t = parseIsoTime(v);
+          if (Number.isNaN(t)) return `bad time "${v}"`;
+          rec.time = t;
+          break;
+        }
+        case 'msec': {
+          const t = Number(v) * 1000;
+          if (!Number.isFinite(t)) return `bad time "${v}"`;
+          rec.time = t;
+          break;
+        }
+        case 'request': {
+          const r = splitRequestLine(v, rec);
+          if (r) return r;
+          break;
+        }
+        case 'method':
+          rec.method = v;
+          break;
+        case 'request_uri':
+          setTarget(rec, v);
+          break;
+        case 'path':
+          path = v;
+          break;
+        case 'query':
+          query = v === '-' ? '' : v;
+          break;
+        case 'status': {
+          const n = v.length === 3 ? +v : Number.NaN;
+          if (!(n >= 100 && n <= 999)) return `bad status "${v}"`;
+          rec.status = n;
+          statusSeen = true;
+          break;
+        }
+        case 'referer':
+          rec.referer = v === '-' || v === '' ? null : unescapeLogged(v);
+          break;
+        case 'user_agent':
+          rec.userAgent = v === '-' || v === '' ? null : unescapeLogged(v);
+          break;
+        case 'xff':
+          rec.forwardedFor = firstForwarded(v);
+          break;
+        case 'request_time_s':
+          rec.duration = v === '-' ? null : Number(v) * 1000;
+          break;
+        case 'request_time_ms':
+          rec.duration = v === '-' ? null : Number(v);
+          break;
+        case 'request_time_us':
+          rec.duration = v === '-' ? null : Number(v) / 1000;
+          break;
+        case 'location':
+          rec.location = v === '-' || v === '' ? null : unescapeLogged(v);
+          break;
+        case 'content_length': {
+          // The format logs the header: "-" means the request had none, which is an empty body.
+          const n = v === '-' || v === '' ? 0 : Number(v);
+          rec.bodySize = Number.isFinite(n) ? n : null;
+          break;
+        }
+        case 'host':
+          rec.host = v === '-' || v === '' ? null : v;
+          break;
+        case 'scheme':
+          rec.scheme = v === '-' || v === '' ? null : v;
+          break;
+        case 'cache_control':
+          rec.cacheControl = v === '-' || v === '' ? null : v;
+          break;
+        case 'expires':
+          rec.expires = v === '-' || v === '' ? null : v;
+          break;
+        default:
+          break;
+      }
+    }
+    if (!statusSeen) return 'no status';
+    if (path !== null) setTarget(rec, query ? `${path}?${query}` : path);
+    if (!bodyLogged) rec.bodySize = null;
+    return rec;
+  }
+
+  return { name, description, capabilities, parse, formatString, fields };
+}
+
+function evenBackslashesBefore(line: string, idx: number): boolean {
+  let n = 0;
+  for (let i = idx - 1; i >= 0 && line.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 0;
+}
+
+const LABELS: Partial<Record<FieldName, string>> = {
+  time_local: 'time',
+  time_local_bracketed: 'time',
+  time_iso8601: 'time',
+  msec: 'time',
+  request_time_s: 'request time',
+  request_time_ms: 'request time',
+  request_time_us: 'request time',
+  xff: 'X-Forwarded-For',
+  ignore: 'every field',
+};
+
+function describe(f: FieldName): string {
+  return `the ${LABELS[f] ?? f.replace(/_/g, ' ')} field`;
+}
+
+/** "GET /path HTTP/1.1" → method and target. A garbage request line ("-", TLS bytes) still makes a record. */
+function splitRequestLine(v: string, rec: HttpRecord): string | null {
+  const sp = v.indexOf(' ');
+  if (sp <= 0) {
+    rec.method = '-';
+    rec.target = v;
+    return null;
+  }
+  rec.method = v.slice(0, sp);
+  const last = v.lastIndexOf(' ');
+  const target = last > sp && v.startsWith('HTTP/', last + 1) ? v.slice(sp + 1, last) : v.slice(sp + 1);
+  setTarget(rec, target);
+  return null;
+}
+
+/** Stores the request target; an absolute-form target (proxy requests) also gives scheme and host. */
+function setTarget(rec: HttpRecord, target: string): void {
+  if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
+    try {
+      const u = new URL(target);
+      rec.scheme = u.protocol.slice(0, -1);
+      rec.host = u.host;
+      rec.target = u.pathname + u.search;
+      return;
+    } catch {
+      // keep it as it was logged
+    }
+  }
+  rec.target = target;
+}
+
+function firstForwarded(v: string): string | null {
+  if (v === '-' || v === '') return null;
+  const comma = v.indexOf(',');
+  const first = (comma < 0 ? v : v.slice(0, comma)).trim();
+  return first === '' || first === '-' ? null : first;
+}
+
+/** nginx writes `\x22` for a quote inside a field, Apache `\"`; turn both back for display and matching. */
+function unescapeLogged(v: string): string {
+  if (v.indexOf('\\') < 0) return v;
+  return v.replace(/\\x([0-9A-Fa-f]{2})|\\(["\\])/g, (_m, hex: string | undefined, ch: string | undefined) =>
+    hex ? String.fromCharCode(parseInt(hex, 16)) : (ch ?? ''),
+  );
+}
+
+/** nginx config syntax: `'$remote_addr - ' '"$request"'` → the concatenated string. Plain strings pass through. */
+function joinNginxQuotedParts(fmt: string): string {
+  if (!/^['"]/.test(fmt)) return fmt;
+  const parts: string[] = [];
+  const re = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\s+)|([^'"\s]+)/gy;
+  let m: RegExpExecArray | null;
+  let sawQuoted = false;
+  while ((m = re.exec(fmt))) {
+    if (m[1] !== undefined) {
+      parts.push(m[1].replace(/\\(.)/g, '$1'));
+      sawQuoted = true;
+    } else if (m[2] !== undefined) {
+      parts.push(m[2].replace(/\\(.)/g, '$1'));
+      sawQuoted = true;
+    } else if (m[4] !== undefined) {
+      if (m[4] === ';') break;
+      return fmt; // not a sequence of quoted parts after all
+    }
+  }
+  return sawQuoted ? parts.join('') : fmt;
+}

@@ -1,0 +1,99 @@
+/**
+ * The terminal report: a summary a person reads top to bottom. Clients that mishandle 303 or 307 come first,
+ * each with its counts and one example pair (input:line of the redirect and of the follow-up).
+ */
+import type { AuditReport, ClientReport, Example, RecordRef } from '../src/report.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** How many clients to list per section before "... and N more". */
+  limit?: number;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function renderText(report: AuditReport, opts: TextOptions = { color: false }): string {
+  const c = opts.color;
+  const bold = (s: string) => (c ? `\x1b[1m${s}\x1b[22m` : s);
+  const red = (s: string) => (c ? `\x1b[31m${s}\x1b[39m` : s);
+  const yellow = (s: string) => (c ? `\x1b[33m${s}\x1b[39m` : s);
+  const green = (s: string) => (c ? `\x1b[32m${s}\x1b[39m` : s);
+  const dim = (s: string) => (c ? `\x1b[2m${s}\x1b[22m` : s);
+  const limit = opts.limit ?? 25;
+  const t = report.totals;
+  const out: string[] = [];
+
+  const period = report.period.first ? ` · ${fmtTime(report.period.first)} → ${fmtTime(report.period.last)}` : '';
+  out.push(bold(`redirect-audit ${report.tool.version}`) + dim(period));
+  for (const i of report.inputs) {
+    out.push(
+      `  ${i.name} (${i.format}): ${n(i.linesRead)} lines, ${n(i.records)} records, ${n(i.skipped)} skipped`,
+    );
+  }
+  out.push('');
+  out.push(
+    `${bold('Redirects')} ${n(t.redirects)}: followed ${n(t.followed)}, unfollowed ${n(t.unfollowed)}` +
+      (t.missingLocation ? `, without Location ${n(t.missingLocation)}` : '') +
+      (t.openAtEnd ? `, still open when the input ended ${n(t.openAtEnd)}` : '') +
+      dim(` (pairs: ${n(t.pairing.exact)} exact, ${n(t.pairing.inferred)} inferred; ${n(t.notModified)} × 304 not counted)`),
+  );
+  const viol = t.violations['303'] + t.violations['307'] + t.violations['308'];
+  out.push(
+    `${bold('Violations')} ${viol ? red(n(viol)) : green('0')}: 303 ×${n(t.violations['303'])}, 307 ×${n(t.violations['307'])}, 308 ×${n(t.violations['308'])}`,
+  );
+  const verdicts = Object.entries(t.verdicts)
+    .map(([v, k]) => `${v} ${n(k)}`)
+    .join(', ');
+  out.push(`${bold('Clients')} ${n(t.clients)} with redirects${verdicts ? `: ${verdicts}` : ''}`);
+
+  const section = (title: string, list: ClientReport[], color: (s: string) => string) => {
+    if (!list.length) return;
+    out.push('', bold(title));
+    for (const cl of list.slice(0, limit)) {
+      const ua = cl.userAgent ?? '(no User-Agent)';
+      const counts = [`redirects ${cl.redirects}`, `followed ${cl.followed}`];
+      if (cl.unfollowed) counts.push(`unfollowed ${cl.unfollowed}`);
+      for (const k of ['303', '307', '308'] as const) if (cl.violations[k]) counts.push(`${k} violations ${cl.violations[k]}`);
+      out.push(`  ${color(cl.verdicts.join(', '))}  ${cl.address}  ${ua}`);
+      out.push(`    ${dim(counts.join(' · '))}`);
+      const ex = cl.examples[0];
+      if (ex) out.push(`    ${exampleLine(ex)}`);
+    }
+    if (list.length > limit) out.push(dim(`  … and ${n(list.length - limit)} more (--report json lists all)`));
+  };
+  const is = (v: string) => (cl: ClientReport) => cl.verdicts.includes(v as ClientReport['verdict']);
+  const mis = report.clients.filter((cl) => is('mishandles-303')(cl) || is('mishandles-307')(cl));
+  const mis308 = report.clients.filter((cl) => !mis.includes(cl) && is('mishandles-308')(cl));
+  const nof = report.clients.filter((cl) => cl.verdict === 'does-not-follow');
+  section('Clients that mishandle 303 or 307', mis, red);
+  section('Clients that mishandle 308', mis308, red);
+  section('Clients that do not follow', nof, yellow);
+  const correct = report.clients.filter((cl) => cl.verdict === 'correct').length;
+  if (correct) out.push('', `${green(`${n(correct)} client${correct === 1 ? '' : 's'}`)} handled every redirect correctly.`);
+
+  const skipped = report.inputs.filter((i) => i.skipped > 0);
+  if (skipped.length) {
+    out.push('', bold(`Skipped lines: ${n(t.skipped)}`));
+    for (const i of skipped) {
+      for (const s of i.skippedExamples.slice(0, 5)) out.push(`  ${i.name}:${s.line}: ${s.reason}`);
+      if (i.skipped > Math.min(5, i.skippedExamples.length)) out.push(dim(`  … ${n(i.skipped - Math.min(5, i.skippedExamples.length))} more in ${i.name}`));
+    }
+  }
+  for (const e of report.errors) out.push('', red(`error: ${e.message}`));
+  return `${out.join('\n')}\n`;
+}
+
+function where(r: RecordRef): string {
+  return `${r.input}:${r.line}`;
+}
+
+function exampleLine(e: Example): string {
+  const r = e.redirect;
+  const head = `${e.finding}: ${where(r)} ${r.method} ${r.url} → ${r.status}${r.location ? ` ${r.location}` : ''}`;
+  if (!e.followUp) return `${head}; ${e.why}`;
+  return `${head}, then ${where(e.followUp)} ${e.followUp.method} ${e.followUp.url} (${e.why})`;
+}
+
+function fmtTime(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC') : '?';
+}

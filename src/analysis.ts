@@ -1,0 +1,229 @@
+/**
+ * The analysis: records in (in merged order), pairs out of the pairing engine, each pair classified and
+ * counted per client; `report()` builds the report model.
+ */
+import { classify, VIOLATIONS, verdictsOf, VERDICTS, type Classification, type PairFinding, type Verdict } from './classify.js';
+import { isRedirect, type HttpRecord, type InputStats } from './model.js';
+import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
+import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
+import { SCHEMA_VERSION } from './report.js';
+import { VERSION } from './version.js';
+
+export interface AnalyzeOptions extends Partial<PairingOptions> {
+  /** Called for every decided pair, as soon as it is decided (live use). */
+  onPair?: ((pair: Pair, c: Classification) => void) | undefined;
+}
+
+interface ClientAcc {
+  redirects: number;
+  followed: number;
+  unfollowed: number;
+  exact: number;
+  inferred: number;
+  violations: ViolationCounts;
+  findings: Partial<Record<PairFinding, number>>;
+  examples: Map<PairFinding, Example>;
+}
+
+const VIOLATION_OF = new Map<PairFinding, keyof ViolationCounts>();
+for (const [code, names] of Object.entries(VIOLATIONS)) {
+  for (const n of names) VIOLATION_OF.set(n, code as keyof ViolationCounts);
+}
+
+export class Analyzer {
+  readonly options: PairingOptions;
+  private readonly engine: PairingEngine;
+  private readonly clients = new Map<string, ClientAcc>();
+  private readonly onPair: AnalyzeOptions['onPair'];
+  private inputNames: string[] = [];
+  private records = 0;
+  private notModified = 0;
+  private internal = 0;
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
+
+  constructor(opts: AnalyzeOptions = {}) {
+    const { onPair, ...pairing } = opts;
+    this.options = { ...DEFAULT_PAIRING, ...stripUndefined(pairing) };
+    this.onPair = onPair;
+    this.engine = new PairingEngine((p) => this.take(p), this.options);
+  }
+
+  /** Names of the inputs, by index, for the examples. */
+  setInputNames(names: string[]): void {
+    this.inputNames = names;
+  }
+
+  push(r: HttpRecord): void {
+    this.records++;
+    const t = r.time;
+    if (t < this.first) this.first = t;
+    if (t > this.last) this.last = t;
+    if (r.status === 304) this.notModified++;
+    else if (r.internal && isRedirect(r.status)) this.internal++;
+    this.engine.push(r);
+  }
+
+  /** Redirects still waiting for their follow-up. */
+  get openRedirects(): number {
+    return this.engine.openCount;
+  }
+
+  private take(p: Pair): void {
+    const c = classify(p);
+    let acc = this.clients.get(p.client);
+    if (!acc) {
+      acc = {
+        redirects: 0,
+        followed: 0,
+        unfollowed: 0,
+        exact: 0,
+        inferred: 0,
+        violations: { '303': 0, '307': 0, '308': 0 },
+        findings: {},
+        examples: new Map(),
+      };
+      this.clients.set(p.client, acc);
+    }
+    acc.redirects++;
+    if (p.followUp) acc.followed++;
+    else if (c.finding === 'unfollowed' || c.finding === 'original-retried') acc.unfollowed++;
+    if (p.mode === 'exact') acc.exact++;
+    else acc.inferred++;
+    acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
+    const v = VIOLATION_OF.get(c.finding);
+    if (v) acc.violations[v]++;
+    if (!acc.examples.has(c.finding)) acc.examples.set(c.finding, this.example(p, c));
+    this.onPair?.(p, c);
+  }
+
+  private ref(r: HttpRecord): RecordRef {
+    return {
+      input: this.inputNames[r.input] ?? String(r.input),
+      line: r.line,
+      time: Number.isNaN(r.time) ? null : new Date(r.time).toISOString(),
+      method: r.method,
+      url: r.host ? `//${r.host}${r.target}` : r.target,
+      status: r.status,
+      location: r.location,
+    };
+  }
+
+  private example(p: Pair, c: Classification): Example {
+    return {
+      finding: c.finding,
+      why: c.why,
+      mode: p.mode,
+      redirect: this.ref(p.redirect),
+      followUp: p.followUp ? this.ref(p.followUp) : p.retried ? this.ref(p.retried) : null,
+    };
+  }
+
+  /** Ends the input (every open redirect is decided) and builds the report. */
+  finish(inputs: InputStats[], errors: { code: string; message: string }[] = []): AuditReport {
+    this.engine.flush();
+    const clients: ClientReport[] = [];
+    const totals: Totals = {
+      linesRead: 0,
+      records: this.records,
+      skipped: 0,
+      redirects: 0,
+      notModified: this.notModified,
+      internalRedirects: this.internal,
+      followed: 0,
+      unfollowed: 0,
+      missingLocation: 0,
+      openAtEnd: 0,
+      pairing: { exact: 0, inferred: 0 },
+      violations: { '303': 0, '307': 0, '308': 0 },
+      findings: {},
+      clients: this.clients.size,
+      verdicts: {},
+    };
+    for (const s of inputs) {
+      totals.linesRead += s.linesRead;
+      totals.skipped += s.skipped;
+    }
+    for (const [key, a] of this.clients) {
+      const { address, userAgent } = splitClientKey(key);
+      const verdicts = verdictsOf(a.violations, a.unfollowed);
+      const examples = [...a.examples.values()].filter((e) => e.finding !== 'followed');
+      if (examples.length === 0) {
+        const f = a.examples.get('followed');
+        if (f) examples.push(f);
+      }
+      clients.push({
+        address,
+        userAgent,
+        verdict: verdicts[0]!,
+        verdicts,
+        redirects: a.redirects,
+        followed: a.followed,
+        unfollowed: a.unfollowed,
+        pairing: { exact: a.exact, inferred: a.inferred },
+        violations: a.violations,
+        findings: sortKeys(a.findings),
+        examples,
+      });
+      totals.redirects += a.redirects;
+      totals.followed += a.followed;
+      totals.unfollowed += a.unfollowed;
+      totals.missingLocation += a.findings['missing-location'] ?? 0;
+      totals.openAtEnd += a.findings['open-at-end'] ?? 0;
+      totals.pairing.exact += a.exact;
+      totals.pairing.inferred += a.inferred;
+      for (const k of ['303', '307', '308'] as const) totals.violations[k] += a.violations[k];
+      for (const [f, n] of Object.entries(a.findings)) {
+        totals.findings[f as PairFinding] = (totals.findings[f as PairFinding] ?? 0) + n;
+      }
+      totals.verdicts[verdicts[0]!] = (totals.verdicts[verdicts[0]!] ?? 0) + 1;
+    }
+    totals.findings = sortKeys(totals.findings);
+    clients.sort(compareClients);
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'redirect-audit', version: VERSION },
+      generatedAt: new Date().toISOString(),
+      options: { windowSeconds: this.options.windowMs / 1000, clientKey: this.options.clientKey },
+      period: {
+        first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
+        last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,
+      },
+      inputs: inputs.map((s) => ({
+        name: s.name,
+        format: s.format,
+        bytes: s.bytes,
+        linesRead: s.linesRead,
+        records: s.records,
+        skipped: s.skipped,
+        skippedExamples: s.skippedExamples.map(({ line, reason, text }) => ({ line, reason, text })),
+      })),
+      totals,
+      clients,
+      errors,
+    };
+  }
+}
+
+const VERDICT_RANK = new Map<Verdict, number>(VERDICTS.map((v, i) => [v, i]));
+
+function compareClients(a: ClientReport, b: ClientReport): number {
+  const va = a.violations['303'] + a.violations['307'] + a.violations['308'];
+  const vb = b.violations['303'] + b.violations['307'] + b.violations['308'];
+  return (
+    VERDICT_RANK.get(a.verdict)! - VERDICT_RANK.get(b.verdict)! ||
+    vb - va ||
+    b.unfollowed - a.unfollowed ||
+    b.redirects - a.redirects ||
+    (a.address < b.address ? -1 : a.address > b.address ? 1 : 0) ||
+    ((a.userAgent ?? '') < (b.userAgent ?? '') ? -1 : (a.userAgent ?? '') > (b.userAgent ?? '') ? 1 : 0)
+  );
+}
+
+function sortKeys<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,99 @@
+/**
+ * Classification of one pair with the per-pair names of section 4 of the domain reference. Only the traffic
+ * decides: methods, body sizes and statuses, never the User-Agent.
+ */
+import type { Pair } from './pairing.js';
+
+export const PAIR_FINDINGS = [
+  'followed',
+  'method-kept-after-303',
+  'body-kept-after-303',
+  'method-changed-after-307',
+  'method-changed-after-308',
+  'body-dropped-after-307',
+  'body-dropped-after-308',
+  'method-rewritten-after-301',
+  'method-rewritten-after-302',
+  'unfollowed',
+  'original-retried',
+  'missing-location',
+  'open-at-end',
+] as const;
+
+export type PairFinding = (typeof PAIR_FINDINGS)[number];
+
+/** The findings that break a status code's rule, by the code they break. */
+export const VIOLATIONS: Record<'303' | '307' | '308', readonly PairFinding[]> = {
+  '303': ['method-kept-after-303', 'body-kept-after-303'],
+  '307': ['method-changed-after-307', 'body-dropped-after-307'],
+  '308': ['method-changed-after-308', 'body-dropped-after-308'],
+};
+
+/** Why a pair got its name, in one line (for trace output and examples). */
+export interface Classification {
+  finding: PairFinding;
+  why: string;
+}
+
+const isSafe = (m: string) => m === 'GET' || m === 'HEAD';
+
+export function classify(pair: Pair): Classification {
+  const r = pair.redirect;
+  const f = pair.followUp;
+  const code = r.status;
+  if (pair.missingLocation) return { finding: 'missing-location', why: `${code} without a Location header` };
+  if (!f) {
+    if (pair.openAtEnd && !pair.retried) {
+      return { finding: 'open-at-end', why: 'the input ended before the window closed' };
+    }
+    if (pair.retried) {
+      return { finding: 'original-retried', why: `re-sent ${r.method} ${r.target} instead of following the ${code}` };
+    }
+    return { finding: 'unfollowed', why: `no request to the Location within the window` };
+  }
+  if (code === 303) {
+    if (!isSafe(f.method)) {
+      return { finding: 'method-kept-after-303', why: `303 requires GET; the follow-up was ${f.method}` };
+    }
+    if (f.method === 'GET' && f.bodySize !== null && f.bodySize > 0) {
+      return { finding: 'body-kept-after-303', why: `303 requires no body; the GET carried ${f.bodySize} bytes` };
+    }
+    return { finding: 'followed', why: `303 followed with ${f.method}` };
+  }
+  if (code === 307 || code === 308) {
+    if (f.method !== r.method) {
+      return {
+        finding: code === 307 ? 'method-changed-after-307' : 'method-changed-after-308',
+        why: `${code} requires the same method; ${r.method} became ${f.method}`,
+      };
+    }
+    if (r.bodySize !== null && r.bodySize > 0 && f.bodySize === 0) {
+      return {
+        finding: code === 307 ? 'body-dropped-after-307' : 'body-dropped-after-308',
+        why: `${code} requires the same body; ${r.bodySize} bytes became 0`,
+      };
+    }
+    return { finding: 'followed', why: `${code} repeated with ${f.method}${r.bodySize ? ` and its ${r.bodySize}-byte body` : ''}` };
+  }
+  if ((code === 301 || code === 302) && !isSafe(r.method) && f.method === 'GET') {
+    return {
+      finding: code === 301 ? 'method-rewritten-after-301' : 'method-rewritten-after-302',
+      why: `${r.method} became GET after ${code} (historic behaviour the RFC allows)`,
+    };
+  }
+  return { finding: 'followed', why: `${code} followed with ${f.method}` };
+}
+
+export const VERDICTS = ['mishandles-303', 'mishandles-307', 'mishandles-308', 'does-not-follow', 'correct'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** A client's verdicts, most serious first; the first is "the" verdict. */
+export function verdictsOf(violations: Record<'303' | '307' | '308', number>, unfollowed: number): Verdict[] {
+  const out: Verdict[] = [];
+  if (violations['303'] > 0) out.push('mishandles-303');
+  if (violations['307'] > 0) out.push('mishandles-307');
+  if (violations['308'] > 0) out.push('mishandles-308');
+  if (unfollowed > 0) out.push('does-not-follow');
+  if (out.length === 0) out.push('correct');
+  return out;
+}

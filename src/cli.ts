@@ -1,0 +1,159 @@
+/**
+ * The command line. Exit codes: 0 clean, 1 a `--fail-on` condition holds, 2 usage or input error.
+ * The report goes to stdout (or `-o FILE`), diagnostics to stderr.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AuditError } from './errors.js';
+import { failing, parseFailOn } from './fail-on.js';
+import { createLogger } from './log.js';
+import { analyzeFiles } from './run.js';
+import { VERSION } from './version.js';
+import { compileLogFormat, lineFormats } from '../parsers/index.js';
+import { REPORTERS } from '../reports/index.js';
+
+/** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 60s, 500ms, 2m');
+  const x = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return x * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}
+
+function useColor(stream: NodeJS.WriteStream, flag: boolean | undefined): boolean {
+  if (flag === false || process.env['NO_COLOR']) return false;
+  if (process.env['FORCE_COLOR'] && process.env['FORCE_COLOR'] !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+interface AnalyzeFlags {
+  logFormat?: string;
+  inputFormat?: string;
+  window: number;
+  clientKey: 'address' | 'forwarded-for';
+  report?: string;
+  output?: string;
+  strict?: boolean;
+  failOn?: string;
+  color?: boolean;
+  logLevel: string;
+}
+
+async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
+  const log = createLogger(flags.logLevel);
+  const reportName = flags.report ?? (process.stdout.isTTY && !flags.output ? 'text' : 'json');
+  const render = REPORTERS[reportName];
+  if (!render) {
+    throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${Object.keys(REPORTERS).join(', ')}`);
+  }
+  const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
+  const format = flags.logFormat ? compileLogFormat('custom', flags.logFormat) : undefined;
+  const report = await analyzeFiles(files, {
+    format,
+    inputFormat: flags.inputFormat,
+    strict: flags.strict,
+    windowMs: flags.window,
+    clientKey: flags.clientKey,
+  });
+  for (const i of report.inputs) {
+    log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped }, 'input read');
+    if (i.skipped) {
+      const first = i.skippedExamples[0];
+      log.warn(
+        { input: i.name, skipped: i.skipped },
+        `${i.name}: skipped ${i.skipped} of ${i.linesRead} lines${first ? ` (first: line ${first.line}, ${first.reason})` : ''}`,
+      );
+    }
+  }
+  const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
+  if (flags.output) writeFileSync(flags.output, body);
+  else await write(body);
+  for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+  if (report.errors.length) return 2;
+  const failed = failing(report, conditions);
+  if (failed.length) {
+    log.warn({ failOn: failed.map((c) => c.text) }, `--fail-on: ${failed.map((c) => c.text).join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+function write(body: string | Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(body)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('redirect-audit')
+    .description('Pairs every 3xx in HTTP access logs and HAR files with the client\'s follow-up, and reports clients that mishandle redirects (303, 307, 308).')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s) });
+
+  program
+    .command('analyze')
+    .description('analyze access logs or HAR files ("-" or nothing reads stdin); plain or gzip')
+    .argument('[files...]', 'log or HAR files; "-" is stdin')
+    .option('--log-format <format>', "an nginx log_format ('$remote_addr ... $status ...') or Apache LogFormat ('%h %l %u %t \"%r\" %>s %b') string")
+    .option('--input-format <name>', 'force a format by name (see `redirect-audit formats`)')
+    .option('--window <duration>', 'how long a client has to follow a redirect', parseDuration, 60_000)
+    .addOption(
+      new Option('--client-key <key>', 'identify clients by remote address or the first X-Forwarded-For address (plus User-Agent)')
+        .choices(['address', 'forwarded-for'])
+        .default('address'),
+    )
+    .option('--report <name>', `report format: ${Object.keys(REPORTERS).join(', ')} (default: text on a terminal, else json)`)
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--strict', 'stop at the first line that cannot be parsed (exit 2)')
+    .option('--fail-on <expr>', 'exit 1 when a condition holds, e.g. violations, "307>0", "unfollowed>=10"')
+    .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
+    .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .action(async (files: string[], flags: AnalyzeFlags) => {
+      process.exitCode = await analyzeCommand(files, flags);
+    });
+
+  program
+    .command('formats')
+    .description('list the input formats and what each can carry')
+    .action(() => {
+      const rows = lineFormats().map((f) => {
+        const c = f.capabilities;
+        const yes = (b: boolean) => (b ? 'yes' : '-');
+        return [f.name, yes(c.location), yes(c.bodySize), yes(c.host), yes(c.duration), f.description];
+      });
+      rows.unshift(['har', 'yes', 'yes', 'yes', 'yes', 'HAR 1.1/1.2 (browsers, Playwright, proxies), streamed']);
+      rows.unshift(['name', 'Location', 'body size', 'host', 'duration', 'description']);
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      const text = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+      process.stdout.write(`${text}\n\nAny nginx log_format or Apache LogFormat string works with --log-format.\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // `redirect-audit ... | head`: the reader went away; that is not an error of ours.
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+      return 2;
+    }
+    if (e instanceof AuditError) {
+      process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`redirect-audit: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The record model: what every parser produces and the pairing engine consumes.
+ *
+ * One `HttpRecord` is one request/response exchange as an access log line or a HAR entry describes it.
+ * Fields a format does not carry are `null` (unknown), never guessed; `locationLogged` says whether a `null`
+ * Location means "the response had none" (the format records it) or "we cannot know" (it does not).
+ */
+export interface HttpRecord {
+  /** Index of the input (file or stdin) this record came from, in command-line order. */
+  input: number;
+  /** 1-based line number in that input (for HAR: 1-based entry index). */
+  line: number;
+  /** Milliseconds since the epoch; NaN when the format has no time field. */
+  time: number;
+  /** Remote address as logged (or the HAR's client address, or a synthetic capture id). */
+  address: string;
+  /** First X-Forwarded-For address, when logged. */
+  forwardedFor: string | null;
+  userAgent: string | null;
+  /** Request method, upper case as sent. */
+  method: string;
+  /** "http" / "https" when known. */
+  scheme: string | null;
+  /** Host (with port if not default) when known. */
+  host: string | null;
+  /** Request target: path and query, as sent (origin-form). */
+  target: string;
+  status: number;
+  /** Location response header (as sent, possibly relative); null when absent or unknown (see locationLogged). */
+  location: string | null;
+  /** True when the format records the Location header, so null really means "no Location". */
+  locationLogged: boolean;
+  /** Request body size in bytes (Content-Length or HAR bodySize); null when unknown. */
+  bodySize: number | null;
+  referer: string | null;
+  /** Time the server took, in milliseconds; null when unknown. */
+  duration: number | null;
+  /** Response headers relevant to caching of a redirect, when known (HAR, or logged). */
+  cacheControl: string | null;
+  expires: string | null;
+  /** A browser-made response (Chrome's HSTS `307 Internal Redirect`): not a server's answer. */
+  internal: boolean;
+}
+
+/** A line (or entry) that could not become a record. */
+export interface SkippedLine {
+  input: number;
+  line: number;
+  reason: string;
+  /** The start of the offending text, for the report (at most 200 characters). */
+  text: string;
+}
+
+/** What a parser reports about one input once it is read. */
+export interface InputStats {
+  /** Display name: the path, or "-" for stdin. */
+  name: string;
+  /** Detected or forced format name. */
+  format: string;
+  /** Lines (or HAR entries) read: always records + skipped (a blank line is a skip too). */
+  linesRead: number;
+  records: number;
+  skipped: number;
+  bytes: number;
+  /** The first few skipped lines, with why. */
+  skippedExamples: SkippedLine[];
+}
+
+/** Creates a record with every optional field unknown; parsers fill what their format carries. */
+export function emptyRecord(input: number, line: number): HttpRecord {
+  return {
+    input,
+    line,
+    time: Number.NaN,
+    address: '-',
+    forwardedFor: null,
+    userAgent: null,
+    method: 'GET',
+    scheme: null,
+    host: null,
+    target: '/',
+    status: 0,
+    location: null,
+    locationLogged: false,
+    bodySize: null,
+    referer: null,
+    duration: null,
+    cacheControl: null,
+    expires: null,
+    internal: false,
+  };
+}
+
+/** 3xx responses other than 304 (Not Modified is not a redirect). */
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400 && status !== 304;
+}

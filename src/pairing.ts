@@ -1,0 +1,323 @@
+/**
+ * Pairing: every redirect a client receives is matched with "the request that follows" (section 3 of the
+ * domain reference).
+ *
+ * - A client is the remote address (or the first X-Forwarded-For address) plus the User-Agent as logged.
+ * - When the log records Location (`exact`), the follow-up is the client's first later request to the resolved
+ *   Location within the window; requests to other URLs in between do not break it.
+ * - When it does not (`inferred`), the client's requests within the window are kept as candidates (a bounded
+ *   number), and when the window closes the target is chosen from the population: the URL most clients of the
+ *   same route requested first after that redirect, or a structural clue (the same path plus a trailing slash,
+ *   a Referer naming the redirecting URL).
+ * - A client that re-sends the original request instead of following is `original-retried`.
+ *
+ * Memory is bounded by the redirects still open: they expire with the window (by the highest timestamp seen, so
+ * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open.
+ */
+import { isRedirect, type HttpRecord } from './model.js';
+
+export type PairMode = 'exact' | 'inferred';
+
+export interface Pair {
+  /** The client key (see `clientKeyOf`). */
+  client: string;
+  redirect: HttpRecord;
+  /** The follow-up request, or null when the client did not follow. */
+  followUp: HttpRecord | null;
+  /** When not followed: the re-sent original request, if the client retried instead. */
+  retried: HttpRecord | null;
+  mode: PairMode;
+  /** The 3xx had no Location although the log records it: nothing to follow. */
+  missingLocation: boolean;
+  /** Not followed, but the input ended before the window closed: the follow-up may simply not be logged yet. */
+  openAtEnd: boolean;
+  /** The resolved target (path and query; host when known), or null when unknown. */
+  target: string | null;
+}
+
+export interface PairingOptions {
+  /** How long a client has to follow, in milliseconds. */
+  windowMs: number;
+  /** `address` (default) or `forwarded-for`: use the first X-Forwarded-For address when logged. */
+  clientKey: 'address' | 'forwarded-for';
+  maxPendingPerClient: number;
+  /** Requests kept per open redirect whose Location is not logged. */
+  maxCandidates: number;
+}
+
+export const DEFAULT_PAIRING: PairingOptions = {
+  windowMs: 60_000,
+  clientKey: 'address',
+  maxPendingPerClient: 64,
+  maxCandidates: 16,
+};
+
+interface Target {
+  path: string;
+  /** Host name without port, lower case; null when unknown. */
+  host: string | null;
+}
+
+interface Pending {
+  client: string;
+  redirect: HttpRecord;
+  target: Target | null;
+  /** For inferred pairs: the client's later requests within the window. */
+  candidates: HttpRecord[] | null;
+  routeKey: string;
+  done: boolean;
+}
+
+export function clientAddress(r: HttpRecord, key: PairingOptions['clientKey']): string {
+  return key === 'forwarded-for' && r.forwardedFor ? r.forwardedFor : r.address;
+}
+
+export function clientKeyOf(r: HttpRecord, key: PairingOptions['clientKey']): string {
+  return `${clientAddress(r, key)}\u0000${r.userAgent ?? ''}`;
+}
+
+/** Splits a client key back into its address and User-Agent. */
+export function splitClientKey(key: string): { address: string; userAgent: string | null } {
+  const i = key.indexOf('\u0000');
+  const ua = key.slice(i + 1);
+  return { address: key.slice(0, i), userAgent: ua === '' ? null : ua };
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return host.slice(0, end + 1).toLowerCase();
+  }
+  const c = host.indexOf(':');
+  return (c < 0 ? host : host.slice(0, c)).toLowerCase();
+}
+
+function stripFragment(s: string): string {
+  const h = s.indexOf('#');
+  return h < 0 ? s : s.slice(0, h);
+}
+
+/** Resolves a Location against the request that received it. */
+export function resolveLocation(r: HttpRecord, location: string): Target | null {
+  const loc = location.trim();
+  // The common case: an absolute path with no dot segments needs no URL parsing.
+  if (loc.charCodeAt(0) === 47 && loc.charCodeAt(1) !== 47 && loc.indexOf('/.') < 0) {
+    return { path: stripFragment(loc), host: r.host ? stripPort(r.host) : null };
+  }
+  try {
+    const base = `${r.scheme ?? 'http'}://${r.host ?? 'host.invalid'}${r.target.startsWith('/') ? r.target : '/'}`;
+    const u = new URL(loc, base);
+    const host = u.hostname === 'host.invalid' ? null : stripPort(u.host);
+    return { path: u.pathname + u.search, host };
+  } catch {
+    return null;
+  }
+}
+
+function matches(t: Target, r: HttpRecord): boolean {
+  if (r.target !== t.path && stripFragment(r.target) !== t.path) return false;
+  return t.host === null || r.host === null || stripPort(r.host) === t.host;
+}
+
+function routeKeyOf(r: HttpRecord): string {
+  return `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`;
+}
+
+const MAX_VOTES_PER_ROUTE = 64;
+
+export class PairingEngine {
+  private readonly opts: PairingOptions;
+  private readonly emit: (p: Pair) => void;
+  private readonly open = new Map<string, Pending[]>();
+  /** Open redirects in arrival order, for expiry. */
+  private queue: Pending[] = [];
+  private head = 0;
+  private watermark = Number.NEGATIVE_INFINITY;
+  private ending = false;
+  private openN = 0;
+  /** For inferred pairing: per route, how often each URL was the client's first request after the redirect. */
+  private readonly votes = new Map<string, Map<string, number>>();
+
+  constructor(emit: (p: Pair) => void, opts: Partial<PairingOptions> = {}) {
+    this.opts = { ...DEFAULT_PAIRING, ...opts };
+    this.emit = emit;
+  }
+
+  /** Number of redirects still waiting for a follow-up. */
+  get openCount(): number {
+    return this.openN;
+  }
+
+  push(r: HttpRecord): void {
+    if (r.time > this.watermark) {
+      this.watermark = r.time;
+      this.expire(this.watermark - this.opts.windowMs);
+    }
+    const client = clientKeyOf(r, this.opts.clientKey);
+    const list = this.open.get(client);
+    if (list) this.offer(list, r);
+    if (!r.internal && isRedirect(r.status)) this.addPending(client, r);
+  }
+
+  /** Ends the input: every open redirect is decided. */
+  flush(): void {
+    this.ending = true;
+    this.expire(Number.POSITIVE_INFINITY);
+    this.ending = false;
+  }
+
+  private offer(list: Pending[], r: HttpRecord): void {
+    const window = this.opts.windowMs;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (r.time - p.redirect.time > window) continue;
+      if (p.target) {
+        if (matches(p.target, r)) {
+          this.resolve(p, list, i, r, null);
+          return; // one request follows one redirect
+        }
+        if (r.method === p.redirect.method && r.target === p.redirect.target) {
+          this.resolve(p, list, i, null, r);
+          return;
+        }
+      } else if (p.candidates) {
+        if (p.candidates.length === 0) this.vote(p.routeKey, r.target);
+        if (p.candidates.length < this.opts.maxCandidates) p.candidates.push(r);
+      }
+    }
+  }
+
+  private addPending(client: string, r: HttpRecord): void {
+    let target: Target | null = null;
+    let candidates: HttpRecord[] | null = null;
+    if (r.locationLogged) {
+      if (r.location === null) {
+        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, target: null });
+        return;
+      }
+      target = resolveLocation(r, r.location);
+      if (!target) {
+        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, target: null });
+        return;
+      }
+    } else {
+      candidates = [];
+    }
+    const p: Pending = { client, redirect: r, target, candidates, routeKey: routeKeyOf(r), done: false };
+    let list = this.open.get(client);
+    if (!list) {
+      list = [];
+      this.open.set(client, list);
+    }
+    list.push(p);
+    this.queue.push(p);
+    this.openN++;
+    if (list.length > this.opts.maxPendingPerClient) this.decide(list[0]!);
+  }
+
+  private vote(route: string, target: string): void {
+    let m = this.votes.get(route);
+    if (!m) {
+      m = new Map();
+      this.votes.set(route, m);
+    }
+    m.set(target, (m.get(target) ?? 0) + 1);
+    if (m.size > MAX_VOTES_PER_ROUTE) {
+      for (const [k, v] of m) if (v <= 1 && k !== target) m.delete(k);
+    }
+  }
+
+  /** Expires every open redirect older than `before`. */
+  private expire(before: number): void {
+    const q = this.queue;
+    while (this.head < q.length) {
+      const p = q[this.head]!;
+      if (!p.done) {
+        if (!(p.redirect.time < before) && !(before === Number.POSITIVE_INFINITY)) break;
+        this.decide(p);
+      }
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Closes an open redirect whose window ended (or that was pushed out): unfollowed, or an inferred follow-up. */
+  private decide(p: Pending): void {
+    if (p.done) return;
+    const list = this.open.get(p.client)!;
+    const i = list.indexOf(p);
+    if (p.candidates) {
+      const choice = this.infer(p);
+      this.resolve(p, list, i, choice.followUp, choice.retried);
+    } else {
+      this.resolve(p, list, i, null, null);
+    }
+  }
+
+  private infer(p: Pending): { followUp: HttpRecord | null; retried: HttpRecord | null } {
+    const r = p.redirect;
+    const cands = p.candidates!;
+    if (cands.length === 0) return { followUp: null, retried: null };
+    // Structural clues first: a trailing-slash redirect, or a Referer naming the redirecting URL.
+    const slash = r.target.endsWith('/') ? null : withSlash(r.target);
+    for (const c of cands) {
+      if (slash !== null && c.target === slash) return { followUp: c, retried: null };
+      if (c.referer && refererNames(c.referer, r)) return { followUp: c, retried: null };
+    }
+    // Then the population: the URL most clients requested first after a redirect from this route.
+    const votes = this.votes.get(p.routeKey);
+    let best: string | null = null;
+    let bestCount = 0;
+    if (votes) {
+      for (const [t, n] of votes) {
+        if (n > bestCount) {
+          best = t;
+          bestCount = n;
+        }
+      }
+    }
+    if (best !== null) {
+      for (const c of cands) if (c.target === best) return { followUp: c, retried: null };
+    }
+    const retried = cands.find((c) => c.method === r.method && c.target === r.target) ?? null;
+    return { followUp: null, retried };
+  }
+
+  private resolve(p: Pending, list: Pending[], i: number, followUp: HttpRecord | null, retried: HttpRecord | null): void {
+    p.done = true;
+    this.openN--;
+    list.splice(i, 1);
+    if (list.length === 0) this.open.delete(p.client);
+    const target = p.target
+      ? (p.target.host ? `//${p.target.host}${p.target.path}` : p.target.path)
+      : followUp
+        ? followUp.target
+        : null;
+    this.emit({
+      client: p.client,
+      redirect: p.redirect,
+      followUp,
+      retried,
+      mode: p.candidates ? 'inferred' : 'exact',
+      missingLocation: false,
+      openAtEnd: !followUp && this.ending && !(p.redirect.time + this.opts.windowMs <= this.watermark),
+      target,
+    });
+    p.candidates = null;
+  }
+}
+
+function withSlash(target: string): string {
+  const q = target.indexOf('?');
+  return q < 0 ? `${target}/` : `${target.slice(0, q)}/${target.slice(q)}`;
+}
+
+function refererNames(referer: string, r: HttpRecord): boolean {
+  // The Referer is absolute (http://host/path); compare its path and query with the redirecting request.
+  const s = referer.indexOf('//');
+  const p = s < 0 ? referer.indexOf('/') : referer.indexOf('/', s + 2);
+  return p >= 0 && referer.slice(p) === r.target;
+}

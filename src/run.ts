@@ -1,0 +1,62 @@
+/**
+ * The whole job as a library call: open every input, merge them by time, pair, classify, and build the report.
+ */
+import type { Readable } from 'node:stream';
+import { Analyzer, type AnalyzeOptions } from './analysis.js';
+import { AuditError } from './errors.js';
+import { mergeInputs } from './merge.js';
+import type { HttpRecord } from './model.js';
+import type { AuditReport } from './report.js';
+import { openSource, type RecordSource } from './source.js';
+import type { LineFormat } from '../parsers/line-format.js';
+
+export interface RunOptions extends AnalyzeOptions {
+  format?: LineFormat | undefined;
+  inputFormat?: string | undefined;
+  strict?: boolean | undefined;
+  stdin?: Readable | undefined;
+  /** Keep only the records this returns true for (narrowing). */
+  filter?: ((r: HttpRecord) => boolean) | undefined;
+  /** Told about each opened source (progress display). */
+  onSources?: ((sources: RecordSource[]) => void) | undefined;
+}
+
+/** Errors that end one input but keep what was read from it: the report is still made, and the exit is 2. */
+const RECOVERABLE = new Set(['TRUNCATED_HAR', 'CORRUPT_GZIP']);
+
+export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Promise<AuditReport> {
+  const inputs = paths.length ? paths : ['-'];
+  if (inputs.filter((p) => p === '-').length > 1) throw new AuditError('USAGE', 'stdin ("-") can be read only once');
+  const sources: RecordSource[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    sources.push(
+      await openSource(inputs[i]!, i, {
+        format: opts.format,
+        inputFormat: opts.inputFormat,
+        strict: opts.strict,
+        stdin: opts.stdin,
+      }),
+    );
+  }
+  opts.onSources?.(sources);
+  const analyzer = new Analyzer(opts);
+  analyzer.setInputNames(inputs);
+  const errors: { code: string; message: string }[] = [];
+  const filter = opts.filter;
+  await mergeInputs(
+    sources.map((s) => s.batches),
+    filter ? (r) => filter(r) && analyzer.push(r) : (r) => analyzer.push(r),
+    (_index, error) => {
+      if (!error) return;
+      if (error instanceof AuditError && RECOVERABLE.has(error.code)) {
+        errors.push({ code: error.code, message: error.message });
+        return;
+      }
+      throw error;
+    },
+  );
+  return analyzer.finish(
+    sources.map((s) => s.stats),
+    errors,
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Which request counts as "the request that follows" a redirect, and why (section 3 of the domain reference).
+ */
+import { describe, expect, it } from 'vitest';
+import { PairingEngine, resolveLocation, type Pair } from '../src/pairing.js';
+import type { HttpRecord } from '../src/model.js';
+import { rec } from './helpers.js';
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+function run(records: HttpRecord[], opts: ConstructorParameters<typeof PairingEngine>[1] = {}): Pair[] {
+  const pairs: Pair[] = [];
+  const e = new PairingEngine((p) => pairs.push(p), opts);
+  for (const r of records) e.push(r);
+  e.flush();
+  return pairs;
+}
+
+const logged = { locationLogged: true } as const;
+
+describe('pairing when the log records Location (exact)', () => {
+  it('pairs a 303 with the first later request to the Location, skipping requests to other URLs', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, method: 'POST', target: '/submit', status: 303, location: '/result', ...logged }),
+      rec({ line: 2, time: T0 + 10, target: '/style.css', status: 200, ...logged }),
+      rec({ line: 3, time: T0 + 20, target: '/result', status: 200, ...logged }),
+      rec({ line: 4, time: T0 + 30, target: '/result', status: 200, ...logged }),
+    ]);
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]!.followUp?.line).toBe(3);
+    expect(pairs[0]!.mode).toBe('exact');
+  });
+
+  it('resolves absolute and relative Locations against the request', () => {
+    const r = rec({ line: 1, host: 'shop.example:8080', target: '/a/b/c?x=1', status: 302 });
+    expect(resolveLocation(r, 'http://shop.example:8080/x')).toEqual({ path: '/x', host: 'shop.example' });
+    expect(resolveLocation(r, '../d')).toEqual({ path: '/a/d', host: 'shop.example' });
+    expect(resolveLocation(r, '/e#frag')).toEqual({ path: '/e', host: 'shop.example' });
+    expect(resolveLocation(r, '//cdn.example/f')).toEqual({ path: '/f', host: 'cdn.example' });
+  });
+
+  it('does not take a request from another client, even at the same address', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 5, userAgent: 'someone-else', target: '/b', ...logged }),
+    ]);
+    expect(pairs[0]!.followUp).toBeNull();
+  });
+
+  it('can identify clients by their first X-Forwarded-For address', () => {
+    const records = [
+      rec({ line: 1, time: T0, address: '10.9.9.9', forwardedFor: '203.0.113.7', status: 302, location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 5, address: '10.9.9.8', forwardedFor: '203.0.113.7', target: '/b', ...logged }),
+    ];
+    expect(run(records)[0]!.followUp).toBeNull();
+    expect(run(records, { clientKey: 'forwarded-for' })[0]!.followUp?.line).toBe(2);
+  });
+
+  it('leaves a redirect unfollowed when the window closes first', () => {
+    const pairs = run(
+      [
+        rec({ line: 1, time: T0, status: 302, location: '/b', ...logged }),
+        rec({ line: 2, time: T0 + 61_000, target: '/b', ...logged }),
+      ],
+      { windowMs: 60_000 },
+    );
+    expect(pairs[0]!.followUp).toBeNull();
+    expect(pairs[0]!.openAtEnd).toBe(false);
+  });
+
+  it('accepts a follow-up logged with an earlier timestamp (completion order)', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0 + 2000, status: 301, location: '/p/', target: '/p', ...logged }),
+      rec({ line: 2, time: T0, target: '/p/', ...logged }),
+    ]);
+    expect(pairs[0]!.followUp?.line).toBe(2);
+  });
+
+  it('marks a client that re-sends the original instead of following', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, method: 'POST', target: '/pay', status: 307, location: '/pay2', ...logged }),
+      rec({ line: 2, time: T0 + 100, method: 'POST', target: '/pay', status: 200, ...logged }),
+    ]);
+    expect(pairs[0]!.followUp).toBeNull();
+    expect(pairs[0]!.retried?.line).toBe(2);
+  });
+
+  it('reports a 3xx without Location as missing-location when the log records Location', () => {
+    const pairs = run([rec({ line: 1, time: T0, status: 302, location: null, ...logged })]);
+    expect(pairs[0]!.missingLocation).toBe(true);
+  });
+
+  it('does not blame the client for a redirect still open when the input ends', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, status: 302, location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 1000, target: '/other', ...logged }),
+    ]);
+    expect(pairs[0]!.openAtEnd).toBe(true);
+  });
+
+  it('does not count 304 or browser-made internal redirects as redirects', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, status: 304, ...logged }),
+      rec({ line: 2, time: T0, status: 307, location: 'https://x/', internal: true, ...logged }),
+    ]);
+    expect(pairs).toHaveLength(0);
+  });
+
+  it('keeps memory bounded: a client with too many open redirects has the oldest decided', () => {
+    const records = Array.from({ length: 10 }, (_, i) =>
+      rec({ line: i + 1, time: T0 + i, status: 302, target: `/r${i}`, location: `/never${i}`, ...logged }),
+    );
+    const pairs: Pair[] = [];
+    const e = new PairingEngine((p) => pairs.push(p), { maxPendingPerClient: 3 });
+    for (const r of records) e.push(r);
+    expect(e.openCount).toBe(3);
+    expect(pairs.map((p) => p.redirect.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('pairing when the log does not record Location (inferred from the population)', () => {
+  const UA = ['a', 'b', 'c', 'd'];
+  it('takes the URL most clients requested next after the same route', () => {
+    const records: HttpRecord[] = [];
+    let line = 0;
+    // Three clients follow POST /submit → 303 to /done; a fourth never goes there.
+    for (const ua of UA) {
+      records.push(rec({ line: ++line, time: T0 + line, userAgent: ua, method: 'POST', target: '/submit', status: 303 }));
+      records.push(rec({ line: ++line, time: T0 + line, userAgent: ua, target: ua === 'd' ? '/elsewhere' : '/done' }));
+    }
+    const pairs = run(records);
+    expect(pairs.map((p) => [p.redirect.userAgent, p.followUp?.target ?? null, p.mode])).toEqual([
+      ['a', '/done', 'inferred'],
+      ['b', '/done', 'inferred'],
+      ['c', '/done', 'inferred'],
+      ['d', null, 'inferred'],
+    ]);
+  });
+
+  it('recognises a trailing-slash redirect and a Referer naming the redirecting URL', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, target: '/projects/x', status: 301 }),
+      rec({ line: 2, time: T0 + 1, target: '/favicon.ico' }),
+      rec({ line: 3, time: T0 + 2, target: '/projects/x/' }),
+      rec({ line: 4, time: T0 + 3, userAgent: 'Go-http-client/1.1', target: '/old', status: 302 }),
+      rec({ line: 5, time: T0 + 4, userAgent: 'Go-http-client/1.1', target: '/unrelated' }),
+      rec({ line: 6, time: T0 + 5, userAgent: 'Go-http-client/1.1', target: '/new', referer: 'http://h/old' }),
+    ]);
+    expect(pairs.map((p) => p.followUp?.line)).toEqual([3, 6]);
+  });
+});
