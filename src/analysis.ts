@@ -147,7 +147,9 @@ export class Analyzer {
     for (const [key, a] of this.clients) {
       const { address, userAgent } = splitClientKey(key);
       const verdicts = verdictsOf(a.violations, a.unfollowed);
-      const examples = [...a.examples.values()].filter((e) => e.finding !== 'followed');
+      const examples = [...a.examples.values()]
+        .filter((e) => e.finding !== 'followed')
+        .sort((x, y) => EXAMPLE_RANK.get(x.finding)! - EXAMPLE_RANK.get(y.finding)!);
       if (examples.length === 0) {
         const f = a.examples.get('followed');
         if (f) examples.push(f);
@@ -204,6 +206,25 @@ export class Analyzer {
     };
   }
 }
+
+/** Examples most worth reading first: violations, then not following, then the rest. */
+const EXAMPLE_RANK = new Map<PairFinding, number>(
+  [
+    'method-kept-after-303',
+    'body-kept-after-303',
+    'method-changed-after-307',
+    'body-dropped-after-307',
+    'method-changed-after-308',
+    'body-dropped-after-308',
+    'original-retried',
+    'unfollowed',
+    'missing-location',
+    'method-rewritten-after-301',
+    'method-rewritten-after-302',
+    'open-at-end',
+    'followed',
+  ].map((f, i) => [f as PairFinding, i]),
+);
 
 const VERDICT_RANK = new Map<Verdict, number>(VERDICTS.map((v, i) => [v, i]));
 

@@ -11,6 +11,9 @@
  *   a Referer naming the redirecting URL).
  * - A client that re-sends the original request instead of following is `original-retried`.
  *
+ * When the input ends, a redirect whose window is still open and after which the client sent nothing more is
+ * `openAtEnd` (its follow-up may just not be in this input), not unfollowed.
+ *
  * Memory is bounded by the redirects still open: they expire with the window (by the highest timestamp seen, so
  * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open.
  */
@@ -66,6 +69,8 @@ interface Pending {
   candidates: HttpRecord[] | null;
   routeKey: string;
   done: boolean;
+  /** The client sent something after this redirect (so at the end of input it did move on). */
+  seenAfter: boolean;
 }
 
 export function clientAddress(r: HttpRecord, key: PairingOptions['clientKey']): string {
@@ -170,6 +175,7 @@ export class PairingEngine {
     const window = this.opts.windowMs;
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
+      p.seenAfter = true;
       if (r.time - p.redirect.time > window) continue;
       if (p.target) {
         if (matches(p.target, r)) {
@@ -203,7 +209,7 @@ export class PairingEngine {
     } else {
       candidates = [];
     }
-    const p: Pending = { client, redirect: r, target, candidates, routeKey: routeKeyOf(r), done: false };
+    const p: Pending = { client, redirect: r, target, candidates, routeKey: routeKeyOf(r), done: false, seenAfter: false };
     let list = this.open.get(client);
     if (!list) {
       list = [];
@@ -303,7 +309,7 @@ export class PairingEngine {
       retried,
       mode: p.candidates ? 'inferred' : 'exact',
       missingLocation: false,
-      openAtEnd: !followUp && this.ending && !(p.redirect.time + this.opts.windowMs <= this.watermark),
+      openAtEnd: !followUp && this.ending && !p.seenAfter && !(p.redirect.time + this.opts.windowMs <= this.watermark),
       target,
     });
     p.candidates = null;

@@ -90,12 +90,17 @@ describe('pairing when the log records Location (exact)', () => {
     expect(pairs[0]!.missingLocation).toBe(true);
   });
 
-  it('does not blame the client for a redirect still open when the input ends', () => {
+  it('does not blame the client for a redirect still open when the input ends, unless it had moved on', () => {
     const pairs = run([
-      rec({ line: 1, time: T0, status: 302, location: '/b', ...logged }),
-      rec({ line: 2, time: T0 + 1000, target: '/other', ...logged }),
+      rec({ line: 1, time: T0, status: 302, target: '/a', location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 1000, userAgent: 'other', target: '/other', ...logged }),
+      rec({ line: 3, time: T0 + 2000, userAgent: 'mover', status: 302, target: '/a', location: '/b', ...logged }),
+      rec({ line: 4, time: T0 + 3000, userAgent: 'mover', target: '/elsewhere', ...logged }),
     ]);
-    expect(pairs[0]!.openAtEnd).toBe(true);
+    expect(pairs.map((p) => [p.redirect.line, p.openAtEnd])).toEqual([
+      [1, true],
+      [3, false],
+    ]);
   });
 
   it('does not count 304 or browser-made internal redirects as redirects', () => {

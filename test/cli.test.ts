@@ -1,0 +1,129 @@
+/**
+ * The CLI as users run it: the same log through stdin, as a file, as gzip and split across two files gives the
+ * same verdicts; bad input is counted and reported; exit codes are 0, 1 (asked for) and 2 (errors).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, json, verdictMap, ROOT } from './exec.js';
+
+const COMBINED = `${ROOT}samples/capture-combined.log`;
+let tmp: string;
+let lines: string[];
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'ra-cli-'));
+  lines = readFileSync(COMBINED, 'utf8').trimEnd().split('\n');
+});
+
+describe('one log, four ways in, the same verdicts', () => {
+  it('file, stdin, gzip (by content, even misnamed) and two halves agree', () => {
+    const base = json([COMBINED]).report;
+    expect(base.clients.length).toBeGreaterThan(5);
+    const want = verdictMap(base);
+
+    const fromStdin = json(['-'], readFileSync(COMBINED)).report;
+    expect(verdictMap(fromStdin)).toEqual(want);
+    expect(json([], readFileSync(COMBINED)).report.totals).toEqual(base.totals);
+
+    const gz = join(tmp, 'access.log'); // gzip data under a plain name
+    writeFileSync(gz, gzipSync(readFileSync(COMBINED)));
+    const fromGzip = json([gz]).report;
+    expect(verdictMap(fromGzip)).toEqual(want);
+    expect(json(['-'], gzipSync(readFileSync(COMBINED))).report.totals).toEqual(base.totals);
+
+    const half = Math.floor(lines.length / 2);
+    const a = join(tmp, 'a.log');
+    const b = join(tmp, 'b.log');
+    writeFileSync(a, `${lines.slice(0, half).join('\n')}\n`);
+    writeFileSync(b, `${lines.slice(half).join('\n')}\n`);
+    // Given in either order, the merge by timestamp puts the halves back together.
+    expect(verdictMap(json([b, a]).report)).toEqual(want);
+    expect(json([a, b]).report.totals).toEqual(base.totals);
+  });
+
+  it('garbage lines mixed in change nothing but the skipped count, which is reported with file and line', () => {
+    const base = json([COMBINED]).report;
+    const mixed = lines.flatMap((l, i) => (i % 50 === 7 ? [l, 'this is not a log line', '\u0000\u0001 binary junk'] : [l]));
+    const garbage = mixed.length - lines.length;
+    const f = join(tmp, 'garbage.log');
+    writeFileSync(f, `${mixed.join('\n')}\n`);
+    const { report, run } = json([f]);
+    expect(verdictMap(report)).toEqual(verdictMap(base));
+    expect(report.totals.skipped).toBe(garbage);
+    expect(report.totals.records + report.totals.skipped).toBe(report.totals.linesRead);
+    expect(report.inputs[0]!.skippedExamples[0]).toMatchObject({ line: 9, text: 'this is not a log line' });
+    expect(run.stderr).toContain(`skipped ${garbage} of ${mixed.length} lines`);
+  });
+});
+
+describe('bad input and exit codes', () => {
+  it('--strict stops at the first bad line with its file and line number', () => {
+    const f = join(tmp, 'strict.log');
+    writeFileSync(f, `${lines[0]}\nnot a log line\n${lines[1]}\n`);
+    const r = cli(['analyze', '--strict', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`redirect-audit: error: ${f}:2: line ended before the time field (--strict stops at the first bad line)`);
+  });
+
+  it('an unreadable file, an unknown format and a corrupt gzip are one-line errors with exit 2', () => {
+    const missing = cli(['analyze', join(tmp, 'nope.log')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('no such file');
+
+    const prose = join(tmp, 'prose.txt');
+    writeFileSync(prose, 'Dear diary,\ntoday I read no logs.\n');
+    const unknown = cli(['analyze', prose]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unrecognised log format.*--log-format/);
+
+    const corrupt = join(tmp, 'corrupt.gz');
+    const gz = gzipSync(readFileSync(COMBINED));
+    writeFileSync(corrupt, gz.subarray(0, Math.floor(gz.length / 2)));
+    const bad = cli(['analyze', '--report', 'json', corrupt]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/corrupt gzip data after \d+ decompressed bytes/);
+    // What was read before the damage is still reported.
+    const partial = JSON.parse(bad.stdout);
+    expect(partial.totals.records).toBeGreaterThan(100);
+    expect(partial.errors[0].code).toBe('CORRUPT_GZIP');
+  });
+
+  it('an unusable --log-format or option is a usage error', () => {
+    expect(cli(['analyze', '--log-format', '$remote_addr', COMBINED]).code).toBe(2);
+    expect(cli(['analyze', '--window', 'soon', COMBINED]).code).toBe(2);
+    expect(cli(['analyze', '--report', 'pdf', COMBINED]).stderr).toContain('unknown report "pdf"');
+  });
+
+  it('exits 1 only where asked with --fail-on', () => {
+    expect(cli(['analyze', '--report', 'json', COMBINED]).code).toBe(0);
+    const r = cli(['analyze', '--report', 'json', '--fail-on', 'violations', COMBINED]);
+    expect(r.code).toBe(1);
+    expect(cli(['analyze', '--report', 'json', '--fail-on', 'violations>1000', COMBINED]).code).toBe(0);
+    expect(cli(['analyze', '--fail-on', 'bogus', COMBINED]).code).toBe(2);
+  });
+
+  it('writes the report to -o FILE and nothing to stdout', () => {
+    const out = join(tmp, 'report.json');
+    const r = cli(['analyze', '--report', 'json', '-o', out, COMBINED]);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('prints a readable text report with the mishandling clients first', () => {
+    const r = cli(['analyze', '--report', 'text', COMBINED]);
+    expect(r.code).toBe(0);
+    const first = r.stdout.indexOf('Clients that mishandle 303 or 307');
+    expect(first).toBeGreaterThan(0);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('lists the formats', () => {
+    const r = cli(['formats']);
+    expect(r.stdout).toMatch(/^combined\s+-\s+-/m);
+    expect(r.stdout).toMatch(/^har\s+yes/m);
+  });
+});

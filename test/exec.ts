@@ -1,0 +1,39 @@
+/** Runs the built CLI as a user would (knip's habit): a real process, NO_COLOR, stdin from a buffer. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AuditReport } from '../src/report.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = `${ROOT}dist/src/bin.js`;
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], input?: Buffer | string): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input: input ?? '',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+export function json(args: string[], input?: Buffer | string): { report: AuditReport; run: Run } {
+  const run = cli(['analyze', '--report', 'json', ...args], input);
+  if (run.code !== 0 && run.code !== 1) throw new Error(`exit ${run.code}: ${run.stderr}`);
+  return { report: JSON.parse(run.stdout) as AuditReport, run };
+}
+
+/** address + User-Agent → verdicts, the part of a report the equivalence tests compare. */
+export function verdictMap(report: AuditReport): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of report.clients) out[`${c.address} ${c.userAgent ?? '-'}`] = c.verdicts.join(',');
+  return out;
+}
+
+export const FULL_FORMAT =
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for" $request_time $msec "$sent_http_location" $content_length $request_length $host';
