@@ -393,7 +393,8 @@ export function compileLogFormat(
           rec.duration = v === '-' ? null : Number(v) / 1000;
           break;
         case 'location':
-          rec.location = v === '-' || v === '' ? null : unescapeLogged(v);
+          // "-": no Location header; "": an empty one, which points back at the request's own URL.
+          rec.location = v === '-' ? null : unescapeLogged(v);
           break;
         case 'content_length': {
           // The format logs the header: "-" means the request had none, which is an empty body.

@@ -221,6 +221,7 @@ const EXAMPLE_RANK = new Map<PairFinding, number>(
     'missing-location',
     'method-rewritten-after-301',
     'method-rewritten-after-302',
+    'redirect-loop',
     'open-at-end',
     'followed',
   ].map((f, i) => [f as PairFinding, i]),

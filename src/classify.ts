@@ -18,6 +18,7 @@ export const PAIR_FINDINGS = [
   'original-retried',
   'missing-location',
   'open-at-end',
+  'redirect-loop',
 ] as const;
 
 export type PairFinding = (typeof PAIR_FINDINGS)[number];
@@ -45,6 +46,9 @@ export function classify(pair: Pair): Classification {
   if (!f) {
     if (pair.openAtEnd && !pair.retried) {
       return { finding: 'open-at-end', why: 'the input ended before the window closed' };
+    }
+    if (pair.loop && !pair.retried) {
+      return { finding: 'redirect-loop', why: `stopped following: ${pair.target ?? 'the Location'} was already visited in this chain` };
     }
     if (pair.retried) {
       return { finding: 'original-retried', why: `re-sent ${r.method} ${r.target} instead of following the ${code}` };

@@ -11,6 +11,8 @@
  *   a Referer naming the redirecting URL).
  * - A client that re-sends the original request instead of following is `original-retried`.
  *
+ * A follow-up may also be logged up to `reorderMs` before its redirect (logs are in completion order).
+ *
  * When the input ends, a redirect whose window is still open and after which the client sent nothing more is
  * `openAtEnd` (its follow-up may just not be in this input), not unfollowed.
  *
@@ -34,6 +36,10 @@ export interface Pair {
   missingLocation: boolean;
   /** Not followed, but the input ended before the window closed: the follow-up may simply not be logged yet. */
   openAtEnd: boolean;
+  /** Not followed, and the Location is a URL this chain of redirects already visited: the client left a loop. */
+  loop: boolean;
+  /** Position of this redirect in the client's chain of redirects (1 = first). */
+  hop: number;
   /** The resolved target (path and query; host when known), or null when unknown. */
   target: string | null;
 }
@@ -46,6 +52,12 @@ export interface PairingOptions {
   maxPendingPerClient: number;
   /** Requests kept per open redirect whose Location is not logged. */
   maxCandidates: number;
+  /**
+   * How far back a follow-up may be logged before its redirect. Logs are written in completion order: nginx
+   * logs a POST only after discarding its body, so a client that follows at once can have its follow-up logged
+   * first (needle does this against nginx). 0 turns this off.
+   */
+  reorderMs: number;
 }
 
 export const DEFAULT_PAIRING: PairingOptions = {
@@ -53,7 +65,27 @@ export const DEFAULT_PAIRING: PairingOptions = {
   clientKey: 'address',
   maxPendingPerClient: 64,
   maxCandidates: 16,
+  reorderMs: 2000,
 };
+
+/** Recent requests kept per client for follow-ups logged before their redirect. */
+const MAX_RECENT_PER_CLIENT = 8;
+
+interface Recent {
+  rec: HttpRecord;
+  client: string;
+  /** Already the follow-up of a redirect. */
+  claimed: boolean;
+  /** The chain it continues, when it is a follow-up. */
+  chain: Chain | null;
+}
+
+/** The redirects a client went through one after another (exact pairing only): for loops and chain length. */
+interface Chain {
+  /** Request targets visited, the first request included. */
+  visited: Set<string>;
+  hops: number;
+}
 
 interface Target {
   path: string;
@@ -66,8 +98,15 @@ interface Pending {
   redirect: HttpRecord;
   target: Target | null;
   /** For inferred pairs: the client's later requests within the window. */
-  candidates: HttpRecord[] | null;
+  candidates: Recent[] | null;
+  /** For inferred pairs: what the client requested just before (within `reorderMs`), for loops. */
+  cameFrom: string[];
+  /** For inferred pairs: the client's requests logged just before the redirect (see `reorderMs`). */
+  before: Recent[];
   routeKey: string;
+  chain: Chain;
+  /** Inferred pairs: the client asked for the redirecting URL again, so later requests are no candidates. */
+  superseded: boolean;
   done: boolean;
   /** The client sent something after this redirect (so at the end of input it did move on). */
   seenAfter: boolean;
@@ -142,6 +181,10 @@ export class PairingEngine {
   private openN = 0;
   /** For inferred pairing: per route, how often each URL was the client's first request after the redirect. */
   private readonly votes = new Map<string, Map<string, number>>();
+  /** Each client's last few requests (within `reorderMs`), and all of them in arrival order for pruning. */
+  private readonly recent = new Map<string, Recent[]>();
+  private recentQ: Recent[] = [];
+  private recentHead = 0;
 
   constructor(emit: (p: Pair) => void, opts: Partial<PairingOptions> = {}) {
     this.opts = { ...DEFAULT_PAIRING, ...opts };
@@ -157,11 +200,57 @@ export class PairingEngine {
     if (r.time > this.watermark) {
       this.watermark = r.time;
       this.expire(this.watermark - this.opts.windowMs);
+      if (this.opts.reorderMs > 0) this.pruneRecent(this.watermark - this.opts.reorderMs);
     }
     const client = clientKeyOf(r, this.opts.clientKey);
+    const w: Recent = { rec: r, client, claimed: false, chain: null };
     const list = this.open.get(client);
-    if (list) this.offer(list, r);
-    if (!r.internal && isRedirect(r.status)) this.addPending(client, r);
+    if (list) this.offer(list, w);
+    if (!r.internal && isRedirect(r.status)) this.addPending(client, r, w.chain);
+    if (this.opts.reorderMs > 0) this.remember(w);
+  }
+
+  private remember(w: Recent): void {
+    let list = this.recent.get(w.client);
+    if (!list) {
+      list = [];
+      this.recent.set(w.client, list);
+    }
+    list.push(w);
+    if (list.length > MAX_RECENT_PER_CLIENT) list.shift();
+    this.recentQ.push(w);
+  }
+
+  private pruneRecent(before: number): void {
+    const q = this.recentQ;
+    while (this.recentHead < q.length) {
+      const w = q[this.recentHead]!;
+      if (!(w.rec.time < before)) break;
+      const list = this.recent.get(w.client);
+      if (list) {
+        const i = list.indexOf(w);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) this.recent.delete(w.client);
+      }
+      this.recentHead++;
+    }
+    if (this.recentHead > 4096 && this.recentHead * 2 > q.length) {
+      this.recentQ = q.slice(this.recentHead);
+      this.recentHead = 0;
+    }
+  }
+
+  /** The client's requests logged within `reorderMs` before `r`, oldest first. */
+  private recentOf(client: string, r: HttpRecord): Recent[] {
+    const list = this.recent.get(client);
+    if (!list) return [];
+    const from = r.time - this.opts.reorderMs;
+    return list.filter((w) => !(w.rec.time < from));
+  }
+
+  /** The same, less those that already follow another redirect. */
+  private loggedBefore(client: string, r: HttpRecord): Recent[] {
+    return this.recentOf(client, r).filter((w) => !w.claimed);
   }
 
   /** Ends the input: every open redirect is decided. */
@@ -171,45 +260,92 @@ export class PairingEngine {
     this.ending = false;
   }
 
-  private offer(list: Pending[], r: HttpRecord): void {
+  private offer(list: Pending[], w: Recent): void {
+    const r = w.rec;
     const window = this.opts.windowMs;
-    for (let i = 0; i < list.length; i++) {
+    let matched = false;
+    // Newest first: when two open redirects point at the same URL, the request follows the latest one (a client
+    // that left an earlier one unfollowed and then asked again gets the later one paired).
+    for (let i = list.length - 1; i >= 0; i--) {
       const p = list[i]!;
       p.seenAfter = true;
       if (r.time - p.redirect.time > window) continue;
+      const again = r.target === p.redirect.target;
       if (p.target) {
-        if (matches(p.target, r)) {
+        if (!matched && matches(p.target, r)) {
+          matched = true;
+          w.claimed = true;
+          w.chain = p.chain;
           this.resolve(p, list, i, r, null);
-          return; // one request follows one redirect
+        } else if (again) {
+          // The client asked for the redirecting URL again instead of following: that closes this redirect.
+          this.resolve(p, list, i, null, r.method === p.redirect.method ? r : null);
         }
-        if (r.method === p.redirect.method && r.target === p.redirect.target) {
-          this.resolve(p, list, i, null, r);
-          return;
-        }
-      } else if (p.candidates) {
+      } else if (p.candidates && !p.superseded) {
         if (p.candidates.length === 0) this.vote(p.routeKey, r.target);
-        if (p.candidates.length < this.opts.maxCandidates) p.candidates.push(r);
+        if (p.candidates.length < this.opts.maxCandidates) p.candidates.push(w);
+        if (again) p.superseded = true;
       }
     }
   }
 
-  private addPending(client: string, r: HttpRecord): void {
+
+  private addPending(client: string, r: HttpRecord, parent: Chain | null): void {
     let target: Target | null = null;
-    let candidates: HttpRecord[] | null = null;
+    let candidates: Recent[] | null = null;
     if (r.locationLogged) {
       if (r.location === null) {
-        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, target: null });
+        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, loop: false, hop: parent ? parent.hops + 1 : 1, target: null });
         return;
       }
       target = resolveLocation(r, r.location);
       if (!target) {
-        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, target: null });
+        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, loop: false, hop: parent ? parent.hops + 1 : 1, target: null });
         return;
+      }
+      // A follow-up logged just before its redirect (completion order).
+      for (const w of this.loggedBefore(client, r)) {
+        // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
+        if (matches(target, w.rec) && !leadsTo(w.rec, r)) {
+          w.claimed = true;
+          this.emit({
+            client,
+            redirect: r,
+            followUp: w.rec,
+            retried: null,
+            mode: 'exact',
+            missingLocation: false,
+            openAtEnd: false,
+            loop: false,
+            hop: parent ? parent.hops + 1 : 1,
+            target: targetText(target),
+          });
+          return;
+        }
       }
     } else {
       candidates = [];
     }
-    const p: Pending = { client, redirect: r, target, candidates, routeKey: routeKeyOf(r), done: false, seenAfter: false };
+    // Without Location we cannot tell a predecessor from a follow-up among redirects: only plain answers qualify.
+    const recent = candidates ? this.recentOf(client, r) : [];
+    const before = recent.filter((w) => !w.claimed && !isRedirect(w.rec.status));
+    const cameFrom = recent.map((w) => w.rec.target);
+    const chain: Chain = parent
+      ? { visited: new Set(parent.visited).add(r.target), hops: parent.hops + 1 }
+      : { visited: new Set([r.target]), hops: 1 };
+    const p: Pending = {
+      client,
+      redirect: r,
+      target,
+      candidates,
+      cameFrom,
+      before,
+      routeKey: routeKeyOf(r),
+      chain,
+      superseded: false,
+      done: false,
+      seenAfter: false,
+    };
     let list = this.open.get(client);
     if (!list) {
       list = [];
@@ -257,22 +393,27 @@ export class PairingEngine {
     const i = list.indexOf(p);
     if (p.candidates) {
       const choice = this.infer(p);
-      this.resolve(p, list, i, choice.followUp, choice.retried);
+      this.resolve(p, list, i, choice.followUp, choice.retried, choice.loop);
     } else {
       this.resolve(p, list, i, null, null);
     }
   }
 
-  private infer(p: Pending): { followUp: HttpRecord | null; retried: HttpRecord | null } {
+  private infer(p: Pending): { followUp: HttpRecord | null; retried: HttpRecord | null; loop: boolean } {
     const r = p.redirect;
     const cands = p.candidates!;
-    if (cands.length === 0) return { followUp: null, retried: null };
+    const take = (w: Recent) => {
+      w.claimed = true;
+      return { followUp: w.rec, retried: null, loop: false };
+    };
     // Structural clues first: a trailing-slash redirect, or a Referer naming the redirecting URL.
     const slash = r.target.endsWith('/') ? null : withSlash(r.target);
-    for (const c of cands) {
-      if (slash !== null && c.target === slash) return { followUp: c, retried: null };
-      if (c.referer && refererNames(c.referer, r)) return { followUp: c, retried: null };
+    for (const w of cands) {
+      if (w.claimed) continue;
+      if (slash !== null && w.rec.target === slash) return take(w);
+      if (w.rec.referer && refererNames(w.rec.referer, r)) return take(w);
     }
+    for (const w of p.before) if (!w.claimed && slash !== null && w.rec.target === slash) return take(w);
     // Then the population: the URL most clients requested first after a redirect from this route.
     const votes = this.votes.get(p.routeKey);
     let best: string | null = null;
@@ -286,19 +427,31 @@ export class PairingEngine {
       }
     }
     if (best !== null) {
-      for (const c of cands) if (c.target === best) return { followUp: c, retried: null };
+      for (const w of cands) if (!w.claimed && w.rec.target === best) return take(w);
+      // Logged just before the redirect: only taken when it is where the population goes (it cannot vote).
+      for (const w of p.before) if (!w.claimed && w.rec.target === best && best !== r.target) return take(w);
     }
-    const retried = cands.find((c) => c.method === r.method && c.target === r.target) ?? null;
-    return { followUp: null, retried };
+    const retried = cands.find((w) => w.rec.method === r.method && w.rec.target === r.target)?.rec ?? null;
+    // Where the population goes is where this client just came from: it left a loop.
+    const loop = best !== null && (best === r.target || p.cameFrom.includes(best));
+    return { followUp: null, retried, loop };
   }
 
-  private resolve(p: Pending, list: Pending[], i: number, followUp: HttpRecord | null, retried: HttpRecord | null): void {
+
+  private resolve(
+    p: Pending,
+    list: Pending[],
+    i: number,
+    followUp: HttpRecord | null,
+    retried: HttpRecord | null,
+    inferredLoop = false,
+  ): void {
     p.done = true;
     this.openN--;
     list.splice(i, 1);
     if (list.length === 0) this.open.delete(p.client);
     const target = p.target
-      ? (p.target.host ? `//${p.target.host}${p.target.path}` : p.target.path)
+      ? targetText(p.target)
       : followUp
         ? followUp.target
         : null;
@@ -310,10 +463,25 @@ export class PairingEngine {
       mode: p.candidates ? 'inferred' : 'exact',
       missingLocation: false,
       openAtEnd: !followUp && this.ending && !p.seenAfter && !(p.redirect.time + this.opts.windowMs <= this.watermark),
+      loop: !followUp && (inferredLoop || (p.target !== null && p.chain.visited.has(p.target.path))),
+      hop: p.chain.hops,
       target,
     });
     p.candidates = null;
+    p.before = [];
+    p.cameFrom = [];
   }
+}
+
+/** `prev` is a redirect whose Location is the request `r`. */
+function leadsTo(prev: HttpRecord, r: HttpRecord): boolean {
+  if (!isRedirect(prev.status) || prev.location === null) return false;
+  const t = resolveLocation(prev, prev.location);
+  return t !== null && matches(t, r);
+}
+
+function targetText(t: Target): string {
+  return t.host ? `//${t.host}${t.path}` : t.path;
 }
 
 function withSlash(target: string): string {

@@ -35,6 +35,9 @@ function parse(text) {
       // "-": no Location header; "": an empty one (nginx `return 302;`)
       location: m[12] === '-' ? null : m[12],
       body: m[13] === '-' ? 0 : Number(m[13]), host: m[15],
+      // nginx logs a request when it completes: a POST whose body arrives late is logged after
+      // the follow-up the client already made on another connection; start = end - duration
+      start: Math.round(Number(m[11]) * 1000) - Math.round(Number(m[10]) * 1000),
     });
   });
   return out;
@@ -55,8 +58,30 @@ function chainsOf(lines) {
   const clients = new Map();
   for (const r of lines) {
     const key = `${r.addr} ${r.ua}`;
-    if (!clients.has(key)) clients.set(key, { addr: r.addr, ua: r.ua, xff: new Set(), chains: [], pending: null });
-    const c = clients.get(key);
+    if (!clients.has(key)) clients.set(key, { addr: r.addr, ua: r.ua, xff: new Set(), lines: [], chains: [], pending: null, reordered: 0 });
+    clients.get(key).lines.push(r);
+  }
+  for (const c of clients.values()) {
+    const ls = c.lines;
+    for (let i = 0; i < ls.length; i++) {
+      const r = ls[i], next = ls[i + 1];
+      // a request logged just before the 3xx that sends the client to it, and which started no later
+      // (msec and request_time have 1 ms resolution: 2 ms of slack): the 3xx came first
+      if (next && c.pending !== r.target && isRedirect(next.status) && next.start <= r.start + 2 &&
+          resolve(next.location ?? '', next) === r.target && r.target !== next.target &&
+          !(isRedirect(r.status) && resolve(r.location ?? '', r) === next.target)) { // not a loop a -> b -> a
+        follow(c, next);
+        follow(c, r);
+        c.reordered += 1;
+        i += 1;
+      } else follow(c, r);
+    }
+  }
+  return [...clients.values()];
+}
+
+function follow(c, r) {
+  {
     c.xff.add(r.xff);
     const chain = c.chains.at(-1);
     const last = chain?.reqs.at(-1);
@@ -68,10 +93,10 @@ function chainsOf(lines) {
     } else {
       c.chains.push({ reqs: [r], retries: 0 });
     }
-    c.pending = isRedirect(r.status) && r.location !== null ? resolve(r.location, r) : null;
+    // no Location: some clients (LWP) re-request the same URL, as for an empty one
+    c.pending = isRedirect(r.status) ? resolve(r.location ?? '', r) : null;
     c.chains.at(-1).pending = c.pending;
   }
-  return [...clients.values()];
 }
 
 const BODY_LESS = new Set(['GET', 'HEAD']);
@@ -95,10 +120,11 @@ function judge(chain) {
     else f.push('followed');
   }
   const end = reqs.at(-1);
-  if (isRedirect(end.status)) {
+  if (reqs.some((r) => isRedirect(r.status) && r.location === null)) f.push('missing-location');
+  if (reqs.some((r) => isRedirect(r.status) && r.location === '')) f.push('empty-location');
+  if (isRedirect(end.status) && end.location) {
     const visited = new Set(reqs.map((r) => r.target));
-    if (end.location === null) f.push('missing-location');
-    else if (visited.has(chain.pending)) f.push('loop-stopped');
+    if (visited.has(chain.pending)) f.push('loop-stopped');
     else f.push(`unfollowed-${end.status}`);
   }
   return f;
@@ -124,11 +150,13 @@ function describe(chain) {
     text = parts.map((p) => (p.times > 1 ? `${p.h} ×${p.times}` : p.h)).join(' → ');
   }
   if (isRedirect(end.status)) {
-    const stop = end.location === null ? 'no Location, stopped'
+    const stop = !end.location && rest.length === 0 ? 'not followed'
       : chain.reqs.some((r) => r.target === chain.pending) ? 'stopped'
       : 'unfollowed';
     text = text ? `${text}, then ${stop}` : stop;
   }
+  if (first.location === null && isRedirect(first.status)) text = `(no Location) ${text}`;
+  else if (first.location === '') text = `(empty Location) ${text}`;
   if (!isRedirect(first.status)) text = `no redirect (${first.status})`;
   return text;
 }
@@ -165,13 +193,16 @@ for (const c of clients) {
   const findings = [];
   for (const ch of c.chains) {
     const key = `${routeName(ch.reqs[0])} ${ch.reqs[0].method}`;
-    observed[observed[key] === undefined ? key : `${key} (again)`] = describe(ch);
+    let k = key;
+    for (let i = 2; observed[k] !== undefined; i++) k = `${key} #${i}`;
+    observed[k] = describe(ch);
     findings.push(...judge(ch));
   }
   const { verdict, counts } = verdictOf(findings);
   const xff = [...c.xff].filter((x) => x !== '-');
   console.log(`${c.addr}  ${c.entry?.client ?? '?'}  UA "${c.ua}"${xff.length ? `  X-Forwarded-For ${xff.join(',')}` : ''}`);
   console.log(`  verdict: ${verdict.join(', ')}   ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (c.reordered) console.log(`  ${c.reordered} follow-ups logged before their 3xx (lines are in completion order; start = msec - request_time)`);
   const w = Math.max(...Object.keys(observed).map((k) => k.length));
   for (const [k, v] of Object.entries(observed)) console.log(`  ${k.padEnd(w)}  ${v}`);
   console.log('');
@@ -179,6 +210,7 @@ for (const c of clients) {
     c.entry.user_agent = c.ua;
     c.entry.observed = observed;
     c.entry.observed_verdict = { verdict, counts };
+    c.entry.observed_lines = { total: c.lines.length, follow_ups_logged_before_their_3xx: c.reordered };
   }
 }
 if (problems.length) {
