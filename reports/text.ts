@@ -37,6 +37,13 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
       (t.openAtEnd ? `, still open when the input ended ${n(t.openAtEnd)}` : '') +
       dim(` (pairs: ${n(t.pairing.exact)} exact, ${n(t.pairing.inferred)} inferred; ${n(t.notModified)} × 304 not counted)`),
   );
+  if (t.pairing.inferred > 0) {
+    out.push(
+      dim(
+        '  (this log does not record Location, so targets were inferred from where clients went next; log $sent_http_location or %{Location}o for exact pairing)',
+      ),
+    );
+  }
   const viol = t.violations['303'] + t.violations['307'] + t.violations['308'];
   out.push(
     `${bold('Violations')} ${viol ? red(n(viol)) : green('0')}: 303 ×${n(t.violations['303'])}, 307 ×${n(t.violations['307'])}, 308 ×${n(t.violations['308'])}`,

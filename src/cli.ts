@@ -31,6 +31,7 @@ interface AnalyzeFlags {
   logFormat?: string;
   inputFormat?: string;
   window: number;
+  reorder: number;
   clientKey: 'address' | 'forwarded-for';
   report?: string;
   output?: string;
@@ -54,6 +55,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     inputFormat: flags.inputFormat,
     strict: flags.strict,
     windowMs: flags.window,
+    reorderMs: flags.reorder,
     clientKey: flags.clientKey,
   });
   for (const i of report.inputs) {
@@ -101,7 +103,12 @@ export function buildProgram(): Command {
     .argument('[files...]', 'log or HAR files; "-" is stdin')
     .option('--log-format <format>', "an nginx log_format ('$remote_addr ... $status ...') or Apache LogFormat ('%h %l %u %t \"%r\" %>s %b') string")
     .option('--input-format <name>', 'force a format by name (see `redirect-audit formats`)')
-    .option('--window <duration>', 'how long a client has to follow a redirect', parseDuration, 60_000)
+    .addOption(new Option('--window <duration>', 'how long a client has to follow a redirect').argParser(parseDuration).default(60_000, '60s'))
+    .addOption(
+      new Option('--reorder <duration>', 'how much earlier than its redirect a follow-up may be logged (logs are in completion order)')
+        .argParser(parseDuration)
+        .default(2_000, '2s'),
+    )
     .addOption(
       new Option('--client-key <key>', 'identify clients by remote address or the first X-Forwarded-For address (plus User-Agent)')
         .choices(['address', 'forwarded-for'])
