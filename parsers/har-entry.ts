@@ -42,7 +42,7 @@ function describe(method: unknown, url: unknown): string {
   return text.length > 200 ? text.slice(0, 199) + '…' : text;
 }
 
-/** What one entry became: a record, or why not (with a short description of the entry). */
+/** What one entry became: a record, or why not (with a short description of the entry, '' when there is none). */
 export type EntryResult = { kind: 'record'; record: HttpRecord } | { kind: 'skip'; reason: string; text: string };
 
 /**
@@ -50,7 +50,7 @@ export type EntryResult = { kind: 'record'; record: HttpRecord } | { kind: 'skip
  * records the client's own address (`_clientAddress` or `clientIPAddress`, written by some proxies).
  */
 export function recordFromEntry(entry: unknown, input: number, line: number, address: string): EntryResult {
-  if (!isObject(entry)) return skip('entry is not an object', JSON.stringify(entry) ?? String(entry));
+  if (!isObject(entry)) return skip('entry is not an object', '');
   const req = entry['request'];
   const res = entry['response'];
   if (!isObject(req)) return skip('entry has no "request" object', '');

@@ -13,6 +13,10 @@ export function looksLikeHar(head: string): boolean {
   return /^\uFEFF?\s*\{\s*"log"\s*:\s*\{/.test(head);
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Records per yielded batch. */
 const BATCH = 256;
 /** Skipped entries kept as examples. */
@@ -20,7 +24,8 @@ const MAX_EXAMPLES = 10;
 
 /**
  * Reads one HAR from its decompressed bytes. The capture is one client, `har:<creator.name>` (just `har` when
- * `creator` comes after the entries), unless an entry names its client address. Throws `TRUNCATED_HAR` after
+ * `creator` comes after the entries), unless an entry names its client address; entries of pages are labelled
+ * with the first User-Agent seen on a page entry, so one browser stays one client. Throws `TRUNCATED_HAR` after
  * yielding every entry read when the document does not end, `NOT_A_HAR` when it is not one.
  */
 export async function* parseHar(
@@ -31,6 +36,7 @@ export async function* parseHar(
   // The caller may already count bytes on the way in (src/source.ts does): never count a chunk twice.
   const baseBytes = stats.bytes;
   let address = 'har';
+  let browserUA: string | null = null;
   let batch: HttpRecord[] = [];
 
   const onSkip = (line: number, reason: string, text: string) => {
@@ -66,8 +72,15 @@ export async function* parseHar(
       }
       const made = recordFromEntry(entry, input, line, address);
       if (made.kind === 'skip') {
-        onSkip(line, made.reason, made.text);
+        onSkip(line, made.reason, made.text || text.slice(0, 200));
         return;
+      }
+      // A browser capture is one client: entries of its pages carry the browser's User-Agent, which some
+      // recorders decorate on only some requests (WebPagetest appends " PTST/…"), so they are labelled with
+      // the first one seen on a page entry. Entries outside pages (proxies) keep their own.
+      if (isObject(entry) && entry['pageref'] !== undefined && made.record.address === address) {
+        browserUA ??= made.record.userAgent;
+        made.record.userAgent = browserUA;
       }
       stats.records++;
       batch.push(made.record);
@@ -75,13 +88,15 @@ export async function* parseHar(
   });
 
   let failure: AuditError | null = null;
+  let seen = 0;
   try {
     for await (const chunk of chunks) {
+      seen += chunk.length;
+      if (stats.bytes < baseBytes + seen) stats.bytes = baseBytes + seen;
       scanner.write(chunk);
-      if (stats.bytes < baseBytes + scanner.bytes) stats.bytes = baseBytes + scanner.bytes;
-      if (batch.length >= BATCH) {
-        const full = batch;
-        batch = [];
+      while (batch.length >= BATCH) {
+        const full = batch.length === BATCH ? batch : batch.slice(0, BATCH);
+        batch = batch.length === BATCH ? [] : batch.slice(BATCH);
         yield full;
       }
     }
@@ -99,11 +114,11 @@ export async function* parseHar(
     } else if (end.kind === 'truncated') {
       failure = new AuditError(
         'TRUNCATED_HAR',
-        `${stats.name}: truncated HAR: read ${stats.linesRead} entries, stopped at byte ${scanner.bytes} ` +
+        `${stats.name}: truncated HAR: read ${stats.linesRead} entries, stopped at byte ${seen} ` +
           `(the input ends ${end.where}; was the capture cut short?)`,
       );
     }
   }
-  if (batch.length > 0) yield batch;
+  for (let i = 0; i < batch.length; i += BATCH) yield batch.slice(i, i + BATCH);
   if (failure) throw failure;
 }
