@@ -8,10 +8,17 @@ import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type Pairing
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
 import { SCHEMA_VERSION } from './report.js';
 import { VERSION } from './version.js';
+import { Monitoring, type MonitoringOptions } from './monitoring.js';
+import { routeOf } from './routes.js';
+import type { PairRow } from './report.js';
 
 export interface AnalyzeOptions extends Partial<PairingOptions> {
   /** Called for every decided pair, as soon as it is decided (live use). */
   onPair?: ((pair: Pair, c: Classification) => void) | undefined;
+  /** Route and chain analysis settings. */
+  monitoring?: Partial<MonitoringOptions> | undefined;
+  /** Keep one row per pair in the report (`pairs`): memory grows with the input, so only for columnar output. */
+  collectPairs?: boolean | undefined;
 }
 
 interface ClientAcc {
@@ -35,6 +42,8 @@ export class Analyzer {
   private readonly engine: PairingEngine;
   private readonly clients = new Map<string, ClientAcc>();
   private readonly onPair: AnalyzeOptions['onPair'];
+  private readonly monitoring: Monitoring;
+  private readonly pairRows: PairRow[] | null;
   private inputNames: string[] = [];
   private records = 0;
   private notModified = 0;
@@ -43,9 +52,11 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, ...pairing } = opts;
     this.options = { ...DEFAULT_PAIRING, ...stripUndefined(pairing) };
     this.onPair = onPair;
+    this.monitoring = new Monitoring((r) => this.ref(r), monitoring ? stripUndefined(monitoring) : {});
+    this.pairRows = collectPairs ? [] : null;
     this.engine = new PairingEngine((p) => this.take(p), this.options);
   }
 
@@ -61,6 +72,7 @@ export class Analyzer {
     if (t > this.last) this.last = t;
     if (r.status === 304) this.notModified++;
     else if (r.internal && isRedirect(r.status)) this.internal++;
+    this.monitoring.record(r);
     this.engine.push(r);
   }
 
@@ -94,6 +106,8 @@ export class Analyzer {
     const v = VIOLATION_OF.get(c.finding);
     if (v) acc.violations[v]++;
     if (!acc.examples.has(c.finding)) acc.examples.set(c.finding, this.example(p, c));
+    this.monitoring.pair(p, c);
+    if (this.pairRows) this.pairRows.push(this.row(p, c));
     this.onPair?.(p, c);
   }
 
@@ -106,6 +120,31 @@ export class Analyzer {
       url: r.host ? `//${r.host}${r.target}` : r.target,
       status: r.status,
       location: r.location,
+    };
+  }
+
+  private row(p: Pair, c: Classification): PairRow {
+    const r = this.ref(p.redirect);
+    const f = p.followUp;
+    const { address, userAgent } = splitClientKey(p.client);
+    return {
+      clientAddress: address,
+      clientUserAgent: userAgent,
+      finding: c.finding,
+      mode: p.mode,
+      hop: p.hop,
+      input: r.input,
+      line: r.line,
+      time: r.time,
+      method: r.method,
+      url: r.url,
+      route: routeOf(p.redirect.method, p.redirect.target),
+      status: r.status,
+      location: r.location,
+      followUpLine: f ? f.line : null,
+      followUpMethod: f ? f.method : null,
+      followUpUrl: f ? this.ref(f).url : null,
+      followUpStatus: f ? f.status : null,
     };
   }
 
@@ -203,6 +242,8 @@ export class Analyzer {
       totals,
       clients,
       errors,
+      monitoring: this.monitoring.report(),
+      ...(this.pairRows ? { pairs: this.pairRows } : {}),
     };
   }
 }

@@ -84,4 +84,125 @@ export interface AuditReport {
   clients: ClientReport[];
   /** Inputs that ended early (truncated HAR, corrupt gzip): what was read before is in the figures. */
   errors: { code: string; message: string }[];
+  /** Routes, chains, server-side findings and the monitoring figures they distort. */
+  monitoring: MonitoringReport;
+  /** Change since a previous report (`--baseline`), when one was given. */
+  baseline?: BaselineDiff;
+  /** Every pair, one row each: only when asked for (`--report arrow`), since it grows with the input. */
+  pairs?: PairRow[];
+}
+
+/** One redirect and what followed it, flat, for columnar output. */
+export interface PairRow {
+  clientAddress: string;
+  clientUserAgent: string | null;
+  finding: PairFinding;
+  mode: PairMode;
+  hop: number;
+  input: string;
+  line: number;
+  time: string | null;
+  method: string;
+  url: string;
+  route: string;
+  status: number;
+  location: string | null;
+  followUpLine: number | null;
+  followUpMethod: string | null;
+  followUpUrl: string | null;
+  followUpStatus: number | null;
+}
+
+/** What changed since the baseline report. */
+export interface BaselineDiff {
+  /** Name of the baseline file and when it was generated. */
+  file: string;
+  generatedAt: string | null;
+  /** Clients that mishandle 303/307/308 now and did not (or were absent) in the baseline. */
+  newlyMishandling: { address: string; userAgent: string | null; verdicts: Verdict[] }[];
+  /** Clients that mishandled in the baseline and are correct now. */
+  fixed: { address: string; userAgent: string | null; verdicts: Verdict[] }[];
+  /** Routes whose effective success moved by at least 1 point, or whose findings changed. */
+  routes: {
+    route: string;
+    before: { effectiveSuccess: number | null; findings: Partial<Record<ServerFinding, number>> } | null;
+    after: { effectiveSuccess: number | null; findings: Partial<Record<ServerFinding, number>> } | null;
+  }[];
+  totals: {
+    violations: { before: number; after: number };
+    effectiveSuccess: { before: number | null; after: number | null };
+    apparentSuccess: { before: number | null; after: number | null };
+  };
+}
+
+/** Server-side and monitoring findings (section 4 of the domain reference, second table). */
+export const SERVER_FINDINGS = [
+  'see-other-for-get',
+  'found-after-post',
+  'target-rejects-repeated-method',
+  'target-rejects-get',
+  'mixed-redirect-codes',
+  'cacheable-temporary-redirect',
+  'masked-failure',
+  'redirect-loop',
+  'long-chain',
+  'missing-location',
+  'internal-redirect',
+  'insecure-downgrade',
+] as const;
+export type ServerFinding = (typeof SERVER_FINDINGS)[number];
+
+/** One server-side finding on one route: how often, one example, and what to do. */
+export interface RouteFinding {
+  finding: ServerFinding;
+  /** The route (method + normalised path) the finding is about. */
+  route: string;
+  count: number;
+  /** One line: which code the route should use and why. */
+  recommendation: string;
+  example: { redirect: RecordRef; followUp: RecordRef | null; final: RecordRef | null; hops: number | null };
+}
+
+/** Monitoring figures for one slice of traffic (everything, one route, or one time bucket). */
+export interface Figures {
+  requests: number;
+  /** Share of requests answered below 400 (a redirect counts as a success): what per-request dashboards show. */
+  apparentSuccess: number | null;
+  /** User actions: chains (counted once, by how they ended) and requests that were neither redirect nor follow-up. */
+  actions: number;
+  /** Share of actions that ended below 400; a chain that never completes is a failure. */
+  effectiveSuccess: number | null;
+  /** Redirect responses (3xx, not 304) among requests: the double counting in per-request figures. */
+  redirectShare: number | null;
+  chains: number;
+  /** Mean milliseconds per request and per chain (the sum of its hops), where the log has request time. */
+  latencyPerRequestMs: number | null;
+  latencyPerChainMs: number | null;
+}
+
+export interface RouteReport {
+  /** `METHOD /normalised/path/{id}` */
+  route: string;
+  figures: Figures;
+  statuses: Record<string, number>;
+  findings: Partial<Record<ServerFinding, number>>;
+}
+
+export interface TimeBucket {
+  /** ISO start of the bucket. */
+  start: string;
+  figures: Figures;
+}
+
+/** The monitoring half of the report (issue: ops reports). */
+export interface MonitoringReport {
+  overall: Figures;
+  /** Bucket width in seconds. */
+  bucketSeconds: number;
+  buckets: TimeBucket[];
+  /** Busiest routes with redirects or findings first, at most `--max-routes`. */
+  routes: RouteReport[];
+  /** Routes beyond the limit, folded into one figure. */
+  otherRoutes: number;
+  findings: RouteFinding[];
 }

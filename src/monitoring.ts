@@ -1,0 +1,389 @@
+/**
+ * The monitoring half of the analysis: per route, per time bucket and overall, what per-request dashboards
+ * show (apparent success: a redirect is not an error) against what users got (effective success: a chain of
+ * redirects counts once, by how it ended), and the server-side findings of section 4 of the domain reference.
+ *
+ * Every record is a request. Every answer that is not a redirect ends one user action: either a request on its
+ * own or the last hop of a chain. A chain that never completes (not followed, a loop, no Location) is one failed
+ * action. So actions = final answers + chains that never completed, each counted once, with no per-request list.
+ * When a chain completes, its action moves from the route of its last hop to the route where it started.
+ *
+ * Memory: one accumulator per route (at most `maxRoutes`, the rest folded into "(other)"), one per minute of
+ * traffic, and one chain per redirect still waiting for its follow-up.
+ */
+import type { Classification } from './classify.js';
+import { isRedirect, type HttpRecord } from './model.js';
+import type { Pair } from './pairing.js';
+import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
+import { routeOf } from './routes.js';
+
+export interface MonitoringOptions {
+  /** Chains with more hops than this are `long-chain`. */
+  maxHops: number;
+  /** Routes tracked one by one; the rest are folded together. */
+  maxRoutes: number;
+  /** Bucket width in seconds; 0 picks one that gives at most 96 buckets. */
+  bucketSeconds: number;
+}
+
+export const DEFAULT_MONITORING: MonitoringOptions = { maxHops: 5, maxRoutes: 2000, bucketSeconds: 0 };
+
+class FigAcc {
+  requests = 0;
+  ok = 0;
+  redirects = 0;
+  actions = 0;
+  actionsOk = 0;
+  chains = 0;
+  durSum = 0;
+  durN = 0;
+  chainDurSum = 0;
+  chainDurN = 0;
+
+  add(o: FigAcc): void {
+    this.requests += o.requests;
+    this.ok += o.ok;
+    this.redirects += o.redirects;
+    this.actions += o.actions;
+    this.actionsOk += o.actionsOk;
+    this.chains += o.chains;
+    this.durSum += o.durSum;
+    this.durN += o.durN;
+    this.chainDurSum += o.chainDurSum;
+    this.chainDurN += o.chainDurN;
+  }
+
+  figures(): Figures {
+    const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
+    return {
+      requests: this.requests,
+      apparentSuccess: ratio(this.ok, this.requests),
+      actions: this.actions,
+      effectiveSuccess: ratio(this.actionsOk, this.actions),
+      redirectShare: ratio(this.redirects, this.requests),
+      chains: this.chains,
+      latencyPerRequestMs: this.durN > 0 ? round(this.durSum / this.durN, 3) : null,
+      latencyPerChainMs: this.chainDurN > 0 ? round(this.chainDurSum / this.chainDurN, 3) : null,
+    };
+  }
+}
+
+function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+interface RouteAcc {
+  fig: FigAcc;
+  statuses: Map<number, number>;
+  redirectCodes: Map<number, RecordRef>;
+  findings: Map<ServerFinding, { count: number; example: RouteFinding['example'] }>;
+}
+
+interface ChainAcc {
+  start: HttpRecord;
+  route: string;
+  hops: number;
+  duration: number;
+  durationKnown: boolean;
+  loop: boolean;
+}
+
+const MINUTE = 60_000;
+const BUCKET_CHOICES = [60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400];
+const MAX_BUCKETS = 96;
+
+export class Monitoring {
+  private readonly opts: MonitoringOptions;
+  private readonly ref: (r: HttpRecord) => RecordRef;
+  private readonly overall = new FigAcc();
+  private readonly routes = new Map<string, RouteAcc>();
+  private readonly other: RouteAcc = newRoute();
+  private readonly minutes = new Map<number, FigAcc>();
+  /** The chain each redirect waiting for its pair belongs to. */
+  private readonly chainOf = new Map<HttpRecord, ChainAcc>();
+
+  constructor(ref: (r: HttpRecord) => RecordRef, opts: Partial<MonitoringOptions> = {}) {
+    this.opts = { ...DEFAULT_MONITORING, ...opts };
+    this.ref = ref;
+  }
+
+  private route(name: string): RouteAcc {
+    let acc = this.routes.get(name);
+    if (!acc) {
+      if (this.routes.size >= this.opts.maxRoutes) return this.other;
+      acc = newRoute();
+      this.routes.set(name, acc);
+    }
+    return acc;
+  }
+
+  private minute(t: number): FigAcc | null {
+    if (Number.isNaN(t)) return null;
+    const k = Math.floor(t / MINUTE);
+    let acc = this.minutes.get(k);
+    if (!acc) {
+      acc = new FigAcc();
+      this.minutes.set(k, acc);
+    }
+    return acc;
+  }
+
+  /** Every record, in merged order. */
+  record(r: HttpRecord): void {
+    const route = this.route(routeOf(r.method, r.target));
+    const bucket = this.minute(r.time);
+    const redirect = isRedirect(r.status);
+    if (r.internal && redirect) {
+      // A browser-made redirect (HSTS): no server sent it, so it stays out of every server figure.
+      this.finding(route, r, 'internal-redirect', { redirect: this.ref(r), followUp: null, final: null, hops: null });
+      return;
+    }
+    const ok = r.status < 400 ? 1 : 0;
+    for (const f of [this.overall, route.fig, bucket]) {
+      if (!f) continue;
+      f.requests++;
+      f.ok += ok;
+      if (r.duration !== null) {
+        f.durSum += r.duration;
+        f.durN++;
+      }
+      if (redirect) f.redirects++;
+      else {
+        f.actions++;
+        f.actionsOk += ok;
+      }
+    }
+    route.statuses.set(r.status, (route.statuses.get(r.status) ?? 0) + 1);
+    if (!redirect) return;
+    if (!route.redirectCodes.has(r.status)) route.redirectCodes.set(r.status, this.ref(r));
+    const one = { redirect: this.ref(r), followUp: null, final: null, hops: null };
+    const safe = r.method === 'GET' || r.method === 'HEAD';
+    if (r.status === 303 && safe) this.finding(route, r, 'see-other-for-get', one);
+    if (r.status === 302 && r.method === 'POST') this.finding(route, r, 'found-after-post', one);
+    if ((r.status === 302 || r.status === 303 || r.status === 307) && cacheable(r)) {
+      this.finding(route, r, 'cacheable-temporary-redirect', one);
+    }
+    if (r.scheme === 'https' && r.location !== null && /^http:\/\//i.test(r.location)) {
+      this.finding(route, r, 'insecure-downgrade', one);
+    }
+  }
+
+  /** Every decided pair. */
+  pair(p: Pair, c: Classification): void {
+    const r = p.redirect;
+    let chain = this.chainOf.get(r);
+    if (chain) this.chainOf.delete(r);
+    else chain = { start: r, route: routeOf(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false };
+    chain.hops++;
+    if (r.duration !== null) chain.duration += r.duration;
+    else chain.durationKnown = false;
+    const route = this.route(routeOf(r.method, r.target));
+    const f = p.followUp;
+    if (p.missingLocation) this.finding(route, r, 'missing-location', this.example(chain, r, null, null));
+    if (f) {
+      const fRoute = routeOf(f.method, f.target);
+      if ((r.status === 307 || r.status === 308) && f.method === r.method && (f.status === 405 || f.status === 404 || f.status === 501)) {
+        this.finding(route, r, 'target-rejects-repeated-method', this.example(chain, r, f, f));
+      }
+      if (r.status === 303 && f.method === 'GET' && f.status === 405) {
+        this.finding(route, r, 'target-rejects-get', this.example(chain, r, f, f));
+      }
+      if (isRedirect(f.status) && !f.internal) {
+        this.chainOf.set(f, chain);
+        return;
+      }
+      if (f.duration !== null) chain.duration += f.duration;
+      else chain.durationKnown = false;
+      this.complete(chain, r, f, fRoute);
+      return;
+    }
+    if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
+    chain.loop ||= p.loop;
+    this.incomplete(chain, r);
+  }
+
+  private example(chain: ChainAcc, last: HttpRecord, followUp: HttpRecord | null, final: HttpRecord | null): RouteFinding['example'] {
+    return {
+      redirect: this.ref(chain.start === last ? last : chain.start),
+      followUp: followUp ? this.ref(followUp) : null,
+      final: final ? this.ref(final) : null,
+      hops: chain.hops,
+    };
+  }
+
+  /** A chain ended with a final answer `f`: its action moves from f's route (and minute) to where it started. */
+  private complete(chain: ChainAcc, last: HttpRecord, f: HttpRecord, fRoute: string): void {
+    const ok = f.status < 400 ? 1 : 0;
+    const from = [this.route(fRoute).fig, this.minute(f.time)];
+    const to = [this.route(chain.route).fig, this.minute(chain.start.time)];
+    for (const acc of from) {
+      if (!acc) continue;
+      acc.actions--;
+      acc.actionsOk -= ok;
+    }
+    for (const acc of [...to, this.overall]) {
+      if (!acc) continue;
+      if (acc !== this.overall) {
+        acc.actions++;
+        acc.actionsOk += ok;
+      }
+      acc.chains++;
+      if (chain.durationKnown) {
+        acc.chainDurSum += chain.duration;
+        acc.chainDurN++;
+      }
+    }
+    const start = this.route(chain.route);
+    if (!ok) this.finding(start, chain.start, 'masked-failure', this.example(chain, last, f, f));
+    if (chain.hops > this.opts.maxHops) this.finding(start, chain.start, 'long-chain', this.example(chain, last, f, f));
+  }
+
+  /** A chain that never completed: one failed action where it started. */
+  private incomplete(chain: ChainAcc, last: HttpRecord): void {
+    const start = this.route(chain.route);
+    for (const acc of [start.fig, this.minute(chain.start.time), this.overall]) {
+      if (!acc) continue;
+      acc.actions++;
+      acc.chains++;
+    }
+    this.finding(start, chain.start, chain.loop ? 'redirect-loop' : 'masked-failure', this.example(chain, last, null, null));
+    if (chain.hops > this.opts.maxHops) this.finding(start, chain.start, 'long-chain', this.example(chain, last, null, null));
+  }
+
+  private finding(route: RouteAcc, _r: HttpRecord, name: ServerFinding, example: RouteFinding['example']): void {
+    const f = route.findings.get(name);
+    if (f) f.count++;
+    else route.findings.set(name, { count: 1, example });
+  }
+
+  /** Chains still open: call after the pairing engine has flushed (they are none then, unless pairs were lost). */
+  report(): MonitoringReport {
+    const findings: RouteFinding[] = [];
+    const routes: RouteReport[] = [];
+    for (const [name, acc] of this.routes) {
+      if (acc.redirectCodes.size > 1) {
+        const codes = [...acc.redirectCodes.keys()].sort();
+        const first = acc.redirectCodes.get(codes[0]!)!;
+        acc.findings.set('mixed-redirect-codes', {
+          count: codes.length,
+          example: { redirect: first, followUp: null, final: null, hops: null },
+        });
+      }
+      for (const [finding, { count, example }] of acc.findings) {
+        findings.push({ finding, route: name, count, recommendation: recommend(finding, name, acc, example), example });
+      }
+      routes.push({
+        route: name,
+        figures: acc.fig.figures(),
+        statuses: Object.fromEntries([...acc.statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+        findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
+      });
+    }
+    findings.sort((a, b) => FINDING_ORDER.indexOf(a.finding) - FINDING_ORDER.indexOf(b.finding) || b.count - a.count || cmp(a.route, b.route));
+    // Routes with findings or redirects first, then the busiest.
+    const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
+    routes.sort((a, b) => weight(b) - weight(a) || b.figures.requests - a.figures.requests || cmp(a.route, b.route));
+    const { bucketSeconds, buckets } = this.buckets();
+    return {
+      overall: this.overall.figures(),
+      bucketSeconds,
+      buckets,
+      routes,
+      otherRoutes: this.other.fig.requests,
+      findings,
+    };
+  }
+
+  private buckets(): { bucketSeconds: number; buckets: TimeBucket[] } {
+    const keys = [...this.minutes.keys()].sort((a, b) => a - b);
+    if (keys.length === 0) return { bucketSeconds: this.opts.bucketSeconds || 60, buckets: [] };
+    const span = (keys[keys.length - 1]! - keys[0]! + 1) * 60;
+    const width =
+      this.opts.bucketSeconds > 0
+        ? this.opts.bucketSeconds
+        : (BUCKET_CHOICES.find((w) => span / w <= MAX_BUCKETS) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1]!);
+    const merged = new Map<number, FigAcc>();
+    for (const k of keys) {
+      const start = Math.floor((k * 60) / width) * width;
+      let acc = merged.get(start);
+      if (!acc) {
+        acc = new FigAcc();
+        merged.set(start, acc);
+      }
+      acc.add(this.minutes.get(k)!);
+    }
+    return {
+      bucketSeconds: width,
+      buckets: [...merged].map(([start, acc]) => ({ start: new Date(start * 1000).toISOString(), figures: acc.figures() })),
+    };
+  }
+}
+
+function newRoute(): RouteAcc {
+  return { fig: new FigAcc(), statuses: new Map(), redirectCodes: new Map(), findings: new Map() };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A temporary redirect that caches may keep: Cache-Control max-age / s-maxage above 0, or an Expires. */
+function cacheable(r: HttpRecord): boolean {
+  const cc = r.cacheControl?.toLowerCase() ?? '';
+  if (/no-store|no-cache|private/.test(cc)) return false;
+  const m = /(?:s-maxage|max-age)\s*=\s*"?(\d+)/.exec(cc);
+  if (m) return Number(m[1]) > 0;
+  if (r.expires !== null && r.expires !== '' && r.expires !== '0' && r.expires !== '-1') {
+    const t = Date.parse(r.expires);
+    return Number.isNaN(t) || Number.isNaN(r.time) ? !Number.isNaN(t) : t > r.time;
+  }
+  return false;
+}
+
+const FINDING_ORDER: ServerFinding[] = [
+  'masked-failure',
+  'target-rejects-repeated-method',
+  'target-rejects-get',
+  'found-after-post',
+  'see-other-for-get',
+  'cacheable-temporary-redirect',
+  'mixed-redirect-codes',
+  'redirect-loop',
+  'long-chain',
+  'missing-location',
+  'insecure-downgrade',
+  'internal-redirect',
+];
+
+function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: RouteFinding['example']): string {
+  const code = ex.redirect.status;
+  const target = ex.followUp?.url ?? ex.redirect.location ?? 'the target';
+  const method = route.slice(0, route.indexOf(' '));
+  switch (finding) {
+    case 'see-other-for-get':
+      return `${route} answers 303 to ${method}: for a moved or canonical URL use 301/308 (permanent) or 302/307 (temporary); 303 is for sending a client to a result after a POST.`;
+    case 'found-after-post':
+      return `${route} answers 302: use 303 for Post/Redirect/Get (the follow-up must be a GET, a reload does not resubmit), or 307 to have the POST repeated at the new URL; 302 leaves it to each client.`;
+    case 'target-rejects-repeated-method':
+      return `${route} answers ${code}, so clients repeat the ${method} at ${target}, which refuses it (${ex.final?.status ?? '4xx'}): the route meant 303 (send the client to a page it fetches with GET).`;
+    case 'target-rejects-get':
+      return `${route} answers 303, so clients GET ${target}, which refuses GET (405): the route meant 307 (repeat the ${method} with its body at the new URL).`;
+    case 'mixed-redirect-codes':
+      return `${route} answered with ${[...acc.redirectCodes.keys()].sort().join(', ')}: one route should use one code, so every client behaves the same way.`;
+    case 'cacheable-temporary-redirect':
+      return `${route} answers ${code} with caching headers: caches may keep a temporary redirect; drop max-age/Expires, or use 301/308 if the move is permanent.`;
+    case 'masked-failure':
+      return `Chains starting at ${route} count as a success on their first answer (${code}) but ended in ${ex.final ? ex.final.status : 'no completed request'}: alert on chains (effective success), not on requests.`;
+    case 'redirect-loop':
+      return `${route} leads back to a URL the chain already visited: clients give up; redirect to the final URL.`;
+    case 'long-chain':
+      return `${route} takes ${ex.hops ?? 'many'} hops: redirect straight to the final URL (each hop costs a round trip).`;
+    case 'missing-location':
+      return `${route} answers ${code} without a Location header: clients cannot follow; send Location.`;
+    case 'internal-redirect':
+      return `A browser-made ${code} (HSTS upgrade) on ${route}: no server sent it; kept out of server figures.`;
+    case 'insecure-downgrade':
+      return `${route} redirects from https to http (${ex.redirect.location ?? ''}): redirect to https so the follow-up stays encrypted.`;
+  }
+}
