@@ -161,10 +161,16 @@ function statusOf(v: unknown): number | null {
   return null;
 }
 
-/** postData.text's UTF-8 length, else request.bodySize when known (>= 0), else 0 for GET/HEAD, else unknown. */
+/**
+ * A non-empty postData.text's UTF-8 length (Chrome exports can say bodySize 0 next to a 2950-byte text), else
+ * request.bodySize when known (>= 0: Playwright with `content: 'omit'` writes an empty text and the real size
+ * there), else 0 for GET/HEAD, else unknown.
+ */
 function bodySizeOf(req: Json, method: string): number | null {
   const postData = req['postData'];
-  if (isObject(postData) && typeof postData['text'] === 'string') return Buffer.byteLength(postData['text'], 'utf8');
+  if (isObject(postData) && typeof postData['text'] === 'string' && postData['text'] !== '') {
+    return Buffer.byteLength(postData['text'], 'utf8');
+  }
   const size = req['bodySize'];
   if (typeof size === 'number' && Number.isFinite(size) && size >= 0) return size;
   const m = method.toUpperCase();

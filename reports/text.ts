@@ -78,6 +78,44 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
   const correct = report.clients.filter((cl) => cl.verdict === 'correct').length;
   if (correct) out.push('', `${green(`${n(correct)} client${correct === 1 ? '' : 's'}`)} handled every redirect correctly.`);
 
+  const m = report.monitoring;
+  if (m && m.overall.requests > 0) {
+    const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+    const o = m.overall;
+    out.push('', bold('What redirects do to your monitoring'));
+    out.push(
+      `  success per request ${pct(o.apparentSuccess)} · per user action ${o.effectiveSuccess !== null && o.apparentSuccess !== null && o.effectiveSuccess < o.apparentSuccess - 0.005 ? red(pct(o.effectiveSuccess)) : pct(o.effectiveSuccess)}` +
+        dim(` (${n(o.requests)} requests, ${n(o.actions)} actions, ${n(o.chains)} redirect chains; ${pct(o.redirectShare)} of requests are redirect hops)`),
+    );
+    if (o.latencyPerRequestMs !== null) {
+      out.push(`  latency per request ${o.latencyPerRequestMs.toFixed(1)} ms · per chain ${o.latencyPerChainMs === null ? '–' : `${o.latencyPerChainMs.toFixed(1)} ms`}`);
+    }
+    // At most three routes per finding here; the other reports list them all.
+    const per = new Map<string, number>();
+    const shown = m.findings.filter((f) => {
+      const k = (per.get(f.finding) ?? 0) + 1;
+      per.set(f.finding, k);
+      return f.finding !== 'internal-redirect' && k <= 3;
+    });
+    if (shown.length) {
+      out.push('', bold('Route findings'));
+      for (const f of shown) {
+        out.push(`  ${yellow(f.finding)} ×${n(f.count)}  ${f.route}`);
+        out.push(`    ${dim(f.recommendation)}`);
+      }
+      const more = m.findings.length - shown.length;
+      if (more > 0) out.push(dim(`  … and ${n(more)} more (--report json, markdown or html list all)`));
+    }
+  }
+  const b = report.baseline;
+  if (b) {
+    out.push('', bold(`Since ${b.file}${b.generatedAt ? ` (${fmtTime(b.generatedAt)})` : ''}`));
+    out.push(`  violations ${n(b.totals.violations.before)} → ${n(b.totals.violations.after)}`);
+    for (const c of b.newlyMishandling) out.push(`  ${red('new')} ${c.verdicts.join(', ')}  ${c.address}  ${c.userAgent ?? '(no User-Agent)'}`);
+    for (const c of b.fixed) out.push(`  ${green('fixed')} ${c.address}  ${c.userAgent ?? '(no User-Agent)'}`);
+    if (b.routes.length) out.push(dim(`  ${n(b.routes.length)} route${b.routes.length === 1 ? '' : 's'} changed (see --report json)`));
+  }
+
   const skipped = report.inputs.filter((i) => i.skipped > 0);
   if (skipped.length) {
     out.push('', bold(`Skipped lines: ${n(t.skipped)}`));

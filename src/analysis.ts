@@ -19,6 +19,8 @@ export interface AnalyzeOptions extends Partial<PairingOptions> {
   monitoring?: Partial<MonitoringOptions> | undefined;
   /** Keep one row per pair in the report (`pairs`): memory grows with the input, so only for columnar output. */
   collectPairs?: boolean | undefined;
+  /** Count only the redirects this accepts (`--route`, `--status`); their follow-ups are read regardless. */
+  redirectFilter?: ((r: HttpRecord) => boolean) | undefined;
 }
 
 interface ClientAcc {
@@ -44,6 +46,7 @@ export class Analyzer {
   private readonly onPair: AnalyzeOptions['onPair'];
   private readonly monitoring: Monitoring;
   private readonly pairRows: PairRow[] | null;
+  private readonly redirectFilter: ((r: HttpRecord) => boolean) | undefined;
   private inputNames: string[] = [];
   private records = 0;
   private notModified = 0;
@@ -52,10 +55,11 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring, collectPairs, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, ...pairing } = opts;
+    this.redirectFilter = redirectFilter;
     this.options = { ...DEFAULT_PAIRING, ...stripUndefined(pairing) };
     this.onPair = onPair;
-    this.monitoring = new Monitoring((r) => this.ref(r), monitoring ? stripUndefined(monitoring) : {});
+    this.monitoring = new Monitoring((r) => this.ref(r), monitoring ? stripUndefined(monitoring) : {}, redirectFilter);
     this.pairRows = collectPairs ? [] : null;
     this.engine = new PairingEngine((p) => this.take(p), this.options);
   }
@@ -82,6 +86,7 @@ export class Analyzer {
   }
 
   private take(p: Pair): void {
+    if (this.redirectFilter && !this.redirectFilter(p.redirect)) return;
     const c = classify(p);
     let acc = this.clients.get(p.client);
     if (!acc) {

@@ -4,7 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { diffBaseline, loadBaseline } from './baseline.js';
 import { AuditError } from './errors.js';
+import { parseStatuses, parseWhen, recordFilter, redirectFilter } from './narrow.js';
 import { failing, parseFailOn } from './fail-on.js';
 import { createLogger } from './log.js';
 import { analyzeFiles } from './run.js';
@@ -19,6 +21,12 @@ export function parseDuration(v: string): number {
   const x = Number(m[1]);
   const unit = m[2] ?? 's';
   return x * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
 }
 
 function useColor(stream: NodeJS.WriteStream, flag: boolean | undefined): boolean {
@@ -39,6 +47,14 @@ interface AnalyzeFlags {
   failOn?: string;
   color?: boolean;
   logLevel: string;
+  since?: string;
+  until?: string;
+  client?: string;
+  route?: string;
+  status?: number[];
+  baseline?: string;
+  maxHops: number;
+  bucket?: number;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -50,6 +66,14 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
   }
   const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
   const format = flags.logFormat ? compileLogFormat('custom', flags.logFormat) : undefined;
+  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
+  const narrowing = {
+    since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
+    until: flags.until !== undefined ? parseWhen(flags.until, Date.now(), '--until') : undefined,
+    client: flags.client,
+    route: flags.route,
+    statuses: flags.status,
+  };
   const report = await analyzeFiles(files, {
     format,
     inputFormat: flags.inputFormat,
@@ -57,7 +81,11 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     windowMs: flags.window,
     reorderMs: flags.reorder,
     clientKey: flags.clientKey,
+    filter: recordFilter(narrowing),
+    redirectFilter: redirectFilter(narrowing),
+    monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
   });
+  if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
   for (const i of report.inputs) {
     log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped }, 'input read');
     if (i.skipped) {
@@ -118,6 +146,14 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--strict', 'stop at the first line that cannot be parsed (exit 2)')
     .option('--fail-on <expr>', 'exit 1 when a condition holds, e.g. violations, "307>0", "unfollowed>=10"')
+    .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')
+    .option('--until <when>', 'only requests before: a date/time or a duration before now')
+    .option('--client <who>', 'only this client: an address (remote or X-Forwarded-For) or a User-Agent substring')
+    .option('--route <glob>', "only redirects of matching routes: '/checkout/*', 'POST /api/**'")
+    .addOption(new Option('--status <codes>', 'only redirects with these statuses, e.g. 303,307').argParser(parseStatuses))
+    .option('--baseline <report.json>', 'a previous JSON report: add what changed since (new clients mishandling 303/307, routes that moved)')
+    .addOption(new Option('--max-hops <n>', 'chains longer than this are long-chain').argParser(positiveInt).default(5))
+    .addOption(new Option('--bucket <duration>', 'width of the time buckets (default: picked for at most 96)').argParser(parseDuration))
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
     .action(async (files: string[], flags: AnalyzeFlags) => {

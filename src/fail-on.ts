@@ -2,10 +2,14 @@
  * `--fail-on EXPR`: conditions over the report that make the exit code 1, for scheduled jobs.
  * EXPR is a comma-separated list of `NAME[OP NUMBER]` (OP one of > >= < <= = !=; no OP means `> 0`). NAME is
  * `violations` (all), `303`/`307`/`308` (violations of that code), a finding name (`unfollowed`,
- * `method-kept-after-303`, ...), a verdict (`mishandles-303`, ...: how many clients have it), or one of
- * `redirects`, `skipped`, `clients`. The job fails when any condition holds.
+ * `method-kept-after-303`, ...), a server-side finding (`masked-failure`, `found-after-post`, ...: summed over
+ * routes), a verdict (`mishandles-303`, ...: how many clients have it), one of `redirects`, `skipped`,
+ * `clients`, the ratios `effective-success`, `apparent-success`, `redirect-share` (0 to 1), or, with
+ * `--baseline`, `new-mishandling` (clients that mishandle now and did not before). The job fails when any
+ * condition holds.
  */
 import { PAIR_FINDINGS, VERDICTS } from './classify.js';
+import { SERVER_FINDINGS } from './report.js';
 import { AuditError } from './errors.js';
 import type { AuditReport } from './report.js';
 
@@ -36,7 +40,18 @@ function valueOf(report: AuditReport, name: string): number | undefined {
       return t.clients;
     case 'unfollowed':
       return t.unfollowed;
+    case 'effective-success':
+      return report.monitoring?.overall.effectiveSuccess ?? 1;
+    case 'apparent-success':
+      return report.monitoring?.overall.apparentSuccess ?? 1;
+    case 'redirect-share':
+      return report.monitoring?.overall.redirectShare ?? 0;
+    case 'new-mishandling':
+      return report.baseline?.newlyMishandling.length ?? 0;
     default:
+      if ((SERVER_FINDINGS as readonly string[]).includes(name)) {
+        return (report.monitoring?.findings ?? []).filter((f) => f.finding === name).reduce((n, f) => n + f.count, 0);
+      }
       if ((PAIR_FINDINGS as readonly string[]).includes(name)) return t.findings[name as keyof typeof t.findings] ?? 0;
       if ((VERDICTS as readonly string[]).includes(name)) {
         return report.clients.filter((c) => c.verdicts.includes(name as (typeof VERDICTS)[number])).length;
@@ -67,7 +82,7 @@ export function parseFailOn(expr: string): Condition[] {
       if (valueOf(emptyReport, name) === undefined) {
         throw new AuditError(
           'USAGE',
-          `--fail-on: unknown name "${name}" (try violations, 303, 307, 308, unfollowed, a finding or a verdict name)`,
+          `--fail-on: unknown name "${name}" (try violations, 303, 307, 308, unfollowed, effective-success, a finding or a verdict name)`,
         );
       }
       return { name, op, value, text };

@@ -103,9 +103,13 @@ export class Monitoring {
   /** The chain each redirect waiting for its pair belongs to. */
   private readonly chainOf = new Map<HttpRecord, ChainAcc>();
 
-  constructor(ref: (r: HttpRecord) => RecordRef, opts: Partial<MonitoringOptions> = {}) {
+  /** With `--route`/`--status`: only the requests it accepts are counted (their follow-ups are still paired). */
+  private readonly counts: (r: HttpRecord) => boolean;
+
+  constructor(ref: (r: HttpRecord) => RecordRef, opts: Partial<MonitoringOptions> = {}, filter?: (r: HttpRecord) => boolean) {
     this.opts = { ...DEFAULT_MONITORING, ...opts };
     this.ref = ref;
+    this.counts = filter ?? (() => true);
   }
 
   private route(name: string): RouteAcc {
@@ -131,6 +135,7 @@ export class Monitoring {
 
   /** Every record, in merged order. */
   record(r: HttpRecord): void {
+    if (!this.counts(r)) return;
     const route = this.route(routeOf(r.method, r.target));
     const bucket = this.minute(r.time);
     const redirect = isRedirect(r.status);
@@ -215,7 +220,8 @@ export class Monitoring {
   /** A chain ended with a final answer `f`: its action moves from f's route (and minute) to where it started. */
   private complete(chain: ChainAcc, last: HttpRecord, f: HttpRecord, fRoute: string): void {
     const ok = f.status < 400 ? 1 : 0;
-    const from = [this.route(fRoute).fig, this.minute(f.time)];
+    // The final answer was counted as an action of its own route, unless narrowing left it out.
+    const from = this.counts(f) ? [this.route(fRoute).fig, this.minute(f.time)] : [];
     const to = [this.route(chain.route).fig, this.minute(chain.start.time)];
     for (const acc of from) {
       if (!acc) continue;
@@ -342,13 +348,13 @@ function cacheable(r: HttpRecord): boolean {
 }
 
 const FINDING_ORDER: ServerFinding[] = [
-  'masked-failure',
   'target-rejects-repeated-method',
   'target-rejects-get',
   'found-after-post',
   'see-other-for-get',
   'cacheable-temporary-redirect',
   'mixed-redirect-codes',
+  'masked-failure',
   'redirect-loop',
   'long-chain',
   'missing-location',
@@ -374,7 +380,7 @@ function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: Rou
     case 'cacheable-temporary-redirect':
       return `${route} answers ${code} with caching headers: caches may keep a temporary redirect; drop max-age/Expires, or use 301/308 if the move is permanent.`;
     case 'masked-failure':
-      return `Chains starting at ${route} count as a success on their first answer (${code}) but ended in ${ex.final ? ex.final.status : 'no completed request'}: alert on chains (effective success), not on requests.`;
+      return `Chains starting at ${route} count as a success on their first answer (${code}) but ${ex.final ? `ended in ${ex.final.status}` : 'never completed (not followed)'}: alert on chains (effective success), not on requests.`;
     case 'redirect-loop':
       return `${route} leads back to a URL the chain already visited: clients give up; redirect to the final URL.`;
     case 'long-chain':
