@@ -31,8 +31,11 @@ describe('--baseline', () => {
     expect(report.baseline!.fixed).toEqual([]);
     // curl -X POST (2) + curl -X PUT (1) + request (1) before; needle adds 4 after 307 and 1 after 308.
     expect(report.baseline!.totals.violations).toEqual({ before: 4, after: 9 });
-    // Routes needle walked through changed their figures.
-    expect(report.baseline!.routes.map((r) => r.route)).toContain('POST /r307/from');
+    // Routes whose figures moved: needle's GET after the 307 to a static file succeeds where a repeated POST
+    // gets 405, so that route's effective success rose from 0.
+    const moved = report.baseline!.routes.find((r) => r.route === 'POST /bad/307-to-static')!;
+    expect(moved.before?.effectiveSuccess).toBe(0);
+    expect(moved.after?.effectiveSuccess).toBeCloseTo(1 / 14, 5);
 
     // Reversed: needle is gone, so nothing new, and it is not "fixed" either (it is absent, not correct).
     const after = join(tmp, 'after.json');
