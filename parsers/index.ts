@@ -4,6 +4,7 @@
  */
 import { accessLogPresets } from './access-log.js';
 import type { LineFormat } from './line-format.js';
+import { structuredFormats } from './structured-formats.js';
 
 export type { FormatCapabilities, LineFormat } from './line-format.js';
 export { compileLogFormat } from './log-format.js';
@@ -11,7 +12,9 @@ export { looksLikeHar, parseHar } from './har.js';
 
 /** Every line format the detector knows, most specific first. */
 export function lineFormats(): LineFormat[] {
-  return [...accessLogPresets()];
+  // Text access-log presets first; then HAProxy, ALB, the W3C formats (new instances per call: they keep the
+  // #Fields line of their input), and the JSON-lines formats, the generic nginx-json last.
+  return [...accessLogPresets(), ...structuredFormats()];
 }
 
 export function findLineFormat(name: string): LineFormat | undefined {

@@ -21,6 +21,8 @@ export interface AnalyzeOptions extends Partial<PairingOptions> {
   collectPairs?: boolean | undefined;
   /** Count only the redirects this accepts (`--route`, `--status`); their follow-ups are read regardless. */
   redirectFilter?: ((r: HttpRecord) => boolean) | undefined;
+  /** Clients tracked at most; past this the least recently seen is dropped and counted (live streams). */
+  maxClients?: number | undefined;
 }
 
 interface ClientAcc {
@@ -47,6 +49,8 @@ export class Analyzer {
   private readonly monitoring: Monitoring;
   private readonly pairRows: PairRow[] | null;
   private readonly redirectFilter: ((r: HttpRecord) => boolean) | undefined;
+  private readonly maxClients: number;
+  private evicted = 0;
   private inputNames: string[] = [];
   private records = 0;
   private notModified = 0;
@@ -55,7 +59,8 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring, collectPairs, redirectFilter, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, maxClients, ...pairing } = opts;
+    this.maxClients = maxClients ?? 1_000_000;
     this.redirectFilter = redirectFilter;
     this.options = { ...DEFAULT_PAIRING, ...stripUndefined(pairing) };
     this.onPair = onPair;
@@ -89,7 +94,15 @@ export class Analyzer {
     if (this.redirectFilter && !this.redirectFilter(p.redirect)) return;
     const c = classify(p);
     let acc = this.clients.get(p.client);
-    if (!acc) {
+    if (acc) {
+      // Most recently seen last: the map's order is the eviction order.
+      this.clients.delete(p.client);
+      this.clients.set(p.client, acc);
+    } else {
+      if (this.clients.size >= this.maxClients) {
+        this.clients.delete(this.clients.keys().next().value!);
+        this.evicted++;
+      }
       acc = {
         redirects: 0,
         followed: 0,
@@ -163,9 +176,33 @@ export class Analyzer {
     };
   }
 
+  /** Moves the pairing clock (live input gone quiet). */
+  advance(time: number): void {
+    this.engine.advance(time);
+  }
+
+  /** The highest timestamp seen. */
+  get now(): number {
+    return this.engine.now;
+  }
+
+  /** A flat row for one pair (NDJSON lines while following, Arrow tables). */
+  rowOf(p: Pair, c: Classification): PairRow {
+    return this.row(p, c);
+  }
+
+  /** The report so far, without closing anything (periodic summaries while following). */
+  snapshot(inputs: InputStats[]): AuditReport {
+    return this.build(inputs, []);
+  }
+
   /** Ends the input (every open redirect is decided) and builds the report. */
   finish(inputs: InputStats[], errors: { code: string; message: string }[] = []): AuditReport {
     this.engine.flush();
+    return this.build(inputs, errors);
+  }
+
+  private build(inputs: InputStats[], errors: { code: string; message: string }[]): AuditReport {
     const clients: ClientReport[] = [];
     const totals: Totals = {
       linesRead: 0,
@@ -182,6 +219,7 @@ export class Analyzer {
       violations: { '303': 0, '307': 0, '308': 0 },
       findings: {},
       clients: this.clients.size,
+      evictedClients: this.evicted,
       verdicts: {},
     };
     for (const s of inputs) {

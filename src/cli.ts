@@ -2,7 +2,8 @@
  * The command line. Exit codes: 0 clean, 1 a `--fail-on` condition holds, 2 usage or input error.
  * The report goes to stdout (or `-o FILE`), diagnostics to stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diffBaseline, loadBaseline } from './baseline.js';
 import { AuditError } from './errors.js';
@@ -12,7 +13,8 @@ import { createLogger } from './log.js';
 import { analyzeFiles } from './run.js';
 import { VERSION } from './version.js';
 import { compileLogFormat, lineFormats } from '../parsers/index.js';
-import { REPORTERS } from '../reports/index.js';
+import { NEEDS_PAIRS, REPORTERS, renderArrowTables } from '../reports/index.js';
+import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
 /** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
 export function parseDuration(v: string): number {
@@ -21,6 +23,10 @@ export function parseDuration(v: string): number {
   const x = Number(m[1]);
   const unit = m[2] ?? 's';
   return x * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
 
 function positiveInt(v: string): number {
@@ -55,6 +61,7 @@ interface AnalyzeFlags {
   baseline?: string;
   maxHops: number;
   bucket?: number;
+  field: string[];
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -65,7 +72,12 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${Object.keys(REPORTERS).join(', ')}`);
   }
   const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
-  const format = flags.logFormat ? compileLogFormat('custom', flags.logFormat) : undefined;
+  if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
+  const format = flags.logFormat
+    ? compileLogFormat('custom', flags.logFormat)
+    : flags.field.length
+      ? jsonLinesFormat(parseFieldOptions(flags.field))
+      : undefined;
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
   const narrowing = {
     since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
@@ -84,6 +96,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     filter: recordFilter(narrowing),
     redirectFilter: redirectFilter(narrowing),
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
+    collectPairs: NEEDS_PAIRS.has(reportName),
   });
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
   for (const i of report.inputs) {
@@ -96,9 +109,15 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
       );
     }
   }
-  const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
-  if (flags.output) writeFileSync(flags.output, body);
-  else await write(body);
+  if (reportName === 'arrow' && flags.output) {
+    // Three tables, three Arrow files (an Arrow file holds one schema): -o names a directory.
+    mkdirSync(flags.output, { recursive: true });
+    for (const [name, bytes] of Object.entries(renderArrowTables(report))) writeFileSync(join(flags.output, name), bytes);
+  } else {
+    const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
+    if (flags.output) writeFileSync(flags.output, body);
+    else await write(body);
+  }
   for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
   if (report.errors.length) return 2;
   const failed = failing(report, conditions);
@@ -131,6 +150,7 @@ export function buildProgram(): Command {
     .argument('[files...]', 'log or HAR files; "-" is stdin')
     .option('--log-format <format>', "an nginx log_format ('$remote_addr ... $status ...') or Apache LogFormat ('%h %l %u %t \"%r\" %>s %b') string")
     .option('--input-format <name>', 'force a format by name (see `redirect-audit formats`)')
+    .option('--field <name=path>', 'JSON lines: where a field is (address, userAgent, method, target, request, status, location, bodySize, time, referer, host, forwardedFor, duration); repeatable', collect, [])
     .addOption(new Option('--window <duration>', 'how long a client has to follow a redirect').argParser(parseDuration).default(60_000, '60s'))
     .addOption(
       new Option('--reorder <duration>', 'how much earlier than its redirect a follow-up may be logged (logs are in completion order)')
@@ -143,7 +163,7 @@ export function buildProgram(): Command {
         .default('address'),
     )
     .option('--report <name>', `report format: ${Object.keys(REPORTERS).join(', ')} (default: text on a terminal, else json)`)
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (for arrow: a directory, one .arrow file per table)')
     .option('--strict', 'stop at the first line that cannot be parsed (exit 2)')
     .option('--fail-on <expr>', 'exit 1 when a condition holds, e.g. violations, "307>0", "unfollowed>=10"')
     .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')

@@ -90,6 +90,8 @@ interface ChainAcc {
 }
 
 const MINUTE = 60_000;
+/** Minutes of figures kept: a week. An endless stream forgets the oldest. */
+const MAX_MINUTES = 7 * 24 * 60;
 const BUCKET_CHOICES = [60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400];
 const MAX_BUCKETS = 96;
 
@@ -127,6 +129,7 @@ export class Monitoring {
     const k = Math.floor(t / MINUTE);
     let acc = this.minutes.get(k);
     if (!acc) {
+      if (this.minutes.size >= MAX_MINUTES) this.minutes.delete(this.minutes.keys().next().value!);
       acc = new FigAcc();
       this.minutes.set(k, acc);
     }

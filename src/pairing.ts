@@ -168,6 +168,8 @@ function routeKeyOf(r: HttpRecord): string {
 }
 
 const MAX_VOTES_PER_ROUTE = 64;
+/** Routes remembered for inferred pairing; past this the oldest are forgotten (an endless stream stays flat). */
+const MAX_VOTED_ROUTES = 20_000;
 
 export class PairingEngine {
   private readonly opts: PairingOptions;
@@ -251,6 +253,23 @@ export class PairingEngine {
   /** The same, less those that already follow another redirect. */
   private loggedBefore(client: string, r: HttpRecord): Recent[] {
     return this.recentOf(client, r).filter((w) => !w.claimed);
+  }
+
+  /**
+   * Moves the clock without a record (live input that went quiet): redirects whose window has passed by `time`
+   * are decided now instead of when the next line arrives.
+   */
+  advance(time: number): void {
+    if (time > this.watermark) {
+      this.watermark = time;
+      this.expire(time - this.opts.windowMs);
+      if (this.opts.reorderMs > 0) this.pruneRecent(time - this.opts.reorderMs);
+    }
+  }
+
+  /** The highest timestamp seen (or advanced to). */
+  get now(): number {
+    return this.watermark;
   }
 
   /** Ends the input: every open redirect is decided. */
@@ -360,6 +379,7 @@ export class PairingEngine {
   private vote(route: string, target: string): void {
     let m = this.votes.get(route);
     if (!m) {
+      if (this.votes.size >= MAX_VOTED_ROUTES) this.votes.delete(this.votes.keys().next().value!);
       m = new Map();
       this.votes.set(route, m);
     }

@@ -70,6 +70,8 @@ export interface Totals {
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   clients: number;
+  /** Clients dropped to keep memory flat (least recently seen first), past `--max-clients`. */
+  evictedClients: number;
   verdicts: Partial<Record<Verdict, number>>;
 }
 

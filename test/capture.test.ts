@@ -72,12 +72,19 @@ describe('verdicts on the real capture match what each client did', () => {
     expectObservedVerdicts(report, token);
   });
 
+  it('from the nginx escape=json log of the same traffic: same verdicts', () => {
+    const { report } = json(['samples/capture-json.log']);
+    expect(report.inputs[0]!.format).toBe('nginx-json');
+    expectObservedVerdicts(report);
+  });
+
   it('the four logs hold the same traffic: same number of records and redirects', () => {
     const full = json(['--log-format', FULL_FORMAT, 'samples/capture-full.log']).report.totals;
     const combined = json(['samples/capture-combined.log']).report.totals;
     const common = json(['samples/capture-common.log']).report;
     expect(common.inputs[0]!.format).toBe('common');
-    for (const t of [combined, common.totals]) {
+    const nginxJson = json(['samples/capture-json.log']).report.totals;
+    for (const t of [combined, common.totals, nginxJson]) {
       expect(t.records).toBe(full.records);
       expect(t.redirects).toBe(full.redirects);
     }

@@ -2,6 +2,7 @@
  * The CLI as users run it: the same log through stdin, as a file, as gzip and split across two files gives the
  * same verdicts; bad input is counted and reported; exit codes are 0, 1 (asked for) and 2 (errors).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,5 +126,42 @@ describe('bad input and exit codes', () => {
     const r = cli(['formats']);
     expect(r.stdout).toMatch(/^combined\s+-\s+-/m);
     expect(r.stdout).toMatch(/^har\s+yes/m);
+  });
+});
+
+describe('columnar and mapped output', () => {
+  it('--report arrow -o DIR writes pairs, findings and clients tables that read back', async () => {
+    const { tableFromIPC } = await import('apache-arrow');
+    const dir = join(tmp, 'arrow');
+    const r = cli(['analyze', '--report', 'arrow', '-o', dir, COMBINED]);
+    expect(r.code).toBe(0);
+    const base = json([COMBINED]).report;
+    const pairs = tableFromIPC(readFileSync(join(dir, 'pairs.arrow')));
+    expect(pairs.numRows).toBe(base.totals.redirects);
+    const clients = tableFromIPC(readFileSync(join(dir, 'clients.arrow')));
+    expect(clients.numRows).toBe(base.clients.length);
+    // To stdout: the pairs table as an Arrow stream.
+    const piped = spawnSync(process.execPath, [`${ROOT}dist/src/bin.js`, 'analyze', '--report', 'arrow', COMBINED]);
+    expect(tableFromIPC(piped.stdout).numRows).toBe(base.totals.redirects);
+  });
+
+  it('--field maps JSON lines with other names', () => {
+    const f = join(tmp, 'custom.jsonl');
+    const lines = readFileSync(`${ROOT}samples/capture-json.log`, 'utf8').trimEnd().split('\n');
+    // Rename the keys, as a service with its own JSON logger might.
+    writeFileSync(
+      f,
+      `${lines
+        .map((l) => {
+          const o = JSON.parse(l) as Record<string, string>;
+          return JSON.stringify({ ts: o['time'], peer: { ip: o['remote_addr'] }, line: o['request'], code: o['status'], agent: o['http_user_agent'], loc: o['sent_http_location'] });
+        })
+        .join('\n')}\n`,
+    );
+    const args = ['--field', 'address=peer.ip', '--field', 'request=line', '--field', 'status=code', '--field', 'userAgent=agent', '--field', 'location=loc', '--field', 'time=ts'];
+    const mapped = json([...args, f]).report;
+    expect(mapped.totals.records).toBe(lines.length);
+    expect(verdictMap(mapped)).toEqual(verdictMap(json(['samples/capture-json.log']).report));
+    expect(cli(['analyze', '--field', 'nonsense', f]).code).toBe(2);
   });
 });
