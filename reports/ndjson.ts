@@ -45,8 +45,8 @@ export function ndjsonPairLine(pair: PairRow): string {
   return ndjsonLine({ type: 'pair', ...pair });
 }
 
-function* lines(report: AuditReport): Generator<NdjsonLine> {
-  yield {
+function summary(report: AuditReport): NdjsonLine {
+  return {
     type: 'summary',
     schemaVersion: report.schemaVersion,
     tool: report.tool,
@@ -55,6 +55,15 @@ function* lines(report: AuditReport): Generator<NdjsonLine> {
     errors: report.errors,
     ...report.totals,
   };
+}
+
+/** The summary line alone (`{"type":"summary",...}\n`), for periodic summaries of a live stream. */
+export function ndjsonSummaryLine(report: AuditReport): string {
+  return ndjsonLine(summary(report));
+}
+
+function* lines(report: AuditReport): Generator<NdjsonLine> {
+  yield summary(report);
   for (const f of report.monitoring.findings) {
     yield {
       type: 'route-finding',

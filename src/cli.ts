@@ -13,7 +13,11 @@ import { createLogger } from './log.js';
 import { analyzeFiles } from './run.js';
 import { VERSION } from './version.js';
 import { compileLogFormat, lineFormats } from '../parsers/index.js';
-import { NEEDS_PAIRS, REPORTERS, renderArrowTables } from '../reports/index.js';
+import { NEEDS_PAIRS, REPORTERS, renderArrowTables, type Renderer } from '../reports/index.js';
+import type { LineFormat } from '../parsers/line-format.js';
+import { follow } from './live.js';
+import { trace } from './trace.js';
+import type { Narrowing } from './narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
 /** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
@@ -62,6 +66,9 @@ interface AnalyzeFlags {
   maxHops: number;
   bucket?: number;
   field: string[];
+  follow?: boolean;
+  interval: number;
+  maxClients: number;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -79,13 +86,14 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
       ? jsonLinesFormat(parseFieldOptions(flags.field))
       : undefined;
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
-  const narrowing = {
+  const narrowing: Narrowing = {
     since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
     until: flags.until !== undefined ? parseWhen(flags.until, Date.now(), '--until') : undefined,
     client: flags.client,
     route: flags.route,
     statuses: flags.status,
   };
+  if (flags.follow) return followCommand(files, flags, format, narrowing, render);
   const report = await analyzeFiles(files, {
     format,
     inputFormat: flags.inputFormat,
@@ -97,6 +105,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     redirectFilter: redirectFilter(narrowing),
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
     collectPairs: NEEDS_PAIRS.has(reportName),
+    maxClients: flags.maxClients,
   });
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
   for (const i of report.inputs) {
@@ -126,6 +135,47 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     return 1;
   }
   return 0;
+}
+
+/** `--follow`: NDJSON lines on stdout as pairs are decided; the final report (if -o) when the input ends or on a signal. */
+async function followCommand(
+  files: string[],
+  flags: AnalyzeFlags,
+  format: LineFormat | undefined,
+  narrowing: Narrowing,
+  render: Renderer,
+): Promise<number> {
+  if (files.length > 1) throw new AuditError('USAGE', '--follow takes one input: a file (followed across rotation) or "-"');
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const report = await follow(files[0] ?? '-', {
+      format,
+      inputFormat: flags.inputFormat,
+      windowMs: flags.window,
+      reorderMs: flags.reorder,
+      clientKey: flags.clientKey,
+      filter: recordFilter(narrowing),
+      redirectFilter: redirectFilter(narrowing),
+      monitoring: { maxHops: flags.maxHops },
+      maxClients: flags.maxClients,
+      intervalMs: flags.interval,
+      signal: controller.signal,
+      write: (line) => {
+        process.stdout.write(line);
+      },
+    });
+    if (flags.output) {
+      const body = flags.report ? render(report, { color: false }) : REPORTERS['json']!(report, { color: false });
+      writeFileSync(flags.output, body);
+    }
+    return report.errors.length ? 2 : failing(report, flags.failOn ? parseFailOn(flags.failOn) : []).length ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
 }
 
 function write(body: string | Uint8Array): Promise<void> {
@@ -174,10 +224,43 @@ export function buildProgram(): Command {
     .option('--baseline <report.json>', 'a previous JSON report: add what changed since (new clients mishandling 303/307, routes that moved)')
     .addOption(new Option('--max-hops <n>', 'chains longer than this are long-chain').argParser(positiveInt).default(5))
     .addOption(new Option('--bucket <duration>', 'width of the time buckets (default: picked for at most 96)').argParser(parseDuration))
+    .option('--follow', 'live: follow one input (a file across rotation, or "-"), print each finding as an NDJSON line as soon as it is decided')
+    .addOption(new Option('--interval <duration>', 'with --follow: a summary line this often').argParser(parseDuration).default(60_000, '60s'))
+    .addOption(new Option('--max-clients <n>', 'clients tracked at most; the least recently seen is dropped and counted').argParser(positiveInt).default(1_000_000))
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
     .action(async (files: string[], flags: AnalyzeFlags) => {
       process.exitCode = await analyzeCommand(files, flags);
+    });
+
+  program
+    .command('trace')
+    .description("one client's requests as redirect chains, one hop a line, with each hop's classification and why")
+    .argument('[files...]', 'log or HAR files; "-" is stdin')
+    .requiredOption('--client <who>', 'the client: an address (remote or X-Forwarded-For) or a User-Agent substring')
+    .option('--log-format <format>', 'an nginx log_format or Apache LogFormat string')
+    .option('--input-format <name>', 'force a format by name')
+    .addOption(new Option('--window <duration>', 'how long a client has to follow a redirect').argParser(parseDuration).default(60_000, '60s'))
+    .addOption(new Option('--reorder <duration>', 'how much earlier a follow-up may be logged').argParser(parseDuration).default(2_000, '2s'))
+    .addOption(new Option('--client-key <key>', 'identify clients by address or first X-Forwarded-For').choices(['address', 'forwarded-for']).default('address'))
+    .option('--since <when>', 'only requests at or after this time')
+    .option('--until <when>', 'only requests before this time')
+    .action(async (files: string[], flags: AnalyzeFlags) => {
+      const format = flags.logFormat ? compileLogFormat('custom', flags.logFormat) : undefined;
+      const byClient = recordFilter({ client: flags.client })!;
+      const byTime = recordFilter({
+        since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
+        until: flags.until !== undefined ? parseWhen(flags.until, Date.now(), '--until') : undefined,
+      });
+      const { text } = await trace(files, byClient, {
+        format,
+        inputFormat: flags.inputFormat,
+        windowMs: flags.window,
+        reorderMs: flags.reorder,
+        clientKey: flags.clientKey,
+        filter: byTime,
+      });
+      await write(text);
     });
 
   program

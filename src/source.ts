@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { AuditError } from './errors.js';
 import { openInput } from './input.js';
+import { tailFile, untilAborted } from './tail.js';
 import { readLines, type LineBatch } from './lines.js';
 import type { HttpRecord, InputStats } from './model.js';
 import { detectLineFormat, findLineFormat, lineFormats, looksLikeHar, parseHar } from '../parsers/index.js';
@@ -18,6 +19,10 @@ export interface SourceOptions {
   /** How many skipped lines to keep as examples per input. */
   maxExamples?: number | undefined;
   stdin?: Readable | undefined;
+  /** Lines to read before recognising the format (default 100). */
+  detectLines?: number | undefined;
+  /** Follow the input as it grows (a file: across rotation) until this signal aborts. */
+  follow?: AbortSignal | undefined;
 }
 
 export interface RecordSource {
@@ -30,16 +35,9 @@ export interface RecordSource {
 const DETECT_LINES = 100;
 
 export async function openSource(path: string, input: number, opts: SourceOptions = {}): Promise<RecordSource> {
+  if (opts.follow) return followSource(path, input, opts, opts.follow);
   const opened = await openInput(path, opts.stdin);
-  const stats: InputStats = {
-    name: path,
-    format: '',
-    linesRead: 0,
-    records: 0,
-    skipped: 0,
-    bytes: 0,
-    skippedExamples: [],
-  };
+  const stats = newStats(path);
   const progress = () => ({ bytes: opened.rawBytes(), size: opened.size });
   const headText = opened.head.subarray(0, 4096).toString('utf8');
   const forced = opts.format ?? (opts.inputFormat && opts.inputFormat !== 'har' ? findLineFormat(opts.inputFormat) : undefined);
@@ -52,6 +50,28 @@ export async function openSource(path: string, input: number, opts: SourceOption
     return { stats, batches: parseHar(counted, input, stats), progress };
   }
   return { stats, batches: parseLines(opened.chunks, input, stats, forced, headText, opts), progress };
+}
+
+function newStats(name: string): InputStats {
+  return { name, format: '', linesRead: 0, records: 0, skipped: 0, bytes: 0, skippedExamples: [] };
+}
+
+/**
+ * A live line log: stdin until it ends or the user stops, or a file followed across rotation. The format is
+ * recognised from the first lines that arrive (a live log may be quiet for a while).
+ */
+function followSource(path: string, input: number, opts: SourceOptions, signal: AbortSignal): RecordSource {
+  const stats = newStats(path);
+  const chunks = path === '-' ? untilAborted((opts.stdin ?? process.stdin) as AsyncIterable<Buffer>, signal) : tailFile(path, signal);
+  const forced = opts.format ?? (opts.inputFormat ? findLineFormat(opts.inputFormat) : undefined);
+  if (opts.inputFormat && !forced) {
+    throw new AuditError('UNKNOWN_FORMAT', `unknown input format "${opts.inputFormat}"; \`redirect-audit formats\` lists them`);
+  }
+  return {
+    stats,
+    batches: parseLines(chunks, input, stats, forced, '', { ...opts, detectLines: 1 }),
+    progress: () => ({ bytes: stats.bytes, size: null }),
+  };
 }
 
 async function* countBytes(chunks: AsyncIterable<Buffer>, stats: InputStats): AsyncGenerator<Buffer> {
@@ -70,6 +90,7 @@ async function* parseLines(
   opts: SourceOptions,
 ): AsyncGenerator<HttpRecord[]> {
   const maxExamples = opts.maxExamples ?? 10;
+  const detectLines = opts.detectLines ?? DETECT_LINES;
   const strict = opts.strict ?? false;
   const lines = readLines(countBytes(chunks, stats));
   let format = forced;
@@ -78,13 +99,15 @@ async function* parseLines(
     // Read enough lines to recognise the format, then parse those and go on.
     // (next() rather than for-await: breaking out of for-await would close the generator.)
     let seen = 0;
-    while (seen < DETECT_LINES) {
+    let content = false;
+    while (seen < detectLines || !content) {
       const r = await lines.next();
       if (r.done) break;
       pending.push(r.value);
       seen += r.value.lines.length;
+      content ||= r.value.lines.some((l) => l.trim() !== '');
     }
-    const sample = pending.flatMap((b) => b.lines).slice(0, DETECT_LINES);
+    const sample = pending.flatMap((b) => b.lines).slice(0, Math.max(detectLines, DETECT_LINES));
     if (sample.every((l) => l.trim() === '')) {
       stats.format = 'empty';
       stats.linesRead = sample.length;

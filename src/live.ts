@@ -1,0 +1,77 @@
+/**
+ * `analyze --follow`: a live log in, one NDJSON line out for each pair the moment it is decided (a follow-up
+ * arrived, or the window closed), a summary line every `interval` and a final one when the input ends or the
+ * user stops (SIGINT/SIGTERM: the final report, never a stack trace).
+ *
+ * The pairing clock is the log's own time; while the input is quiet it moves on with the wall clock from the
+ * last record, so an open redirect is reported as unfollowed when its window has passed, not at the next line.
+ */
+import type { Readable } from 'node:stream';
+import { Analyzer, type AnalyzeOptions } from './analysis.js';
+import { AuditError } from './errors.js';
+import { mergeInputs } from './merge.js';
+import type { AuditReport } from './report.js';
+import { openSource } from './source.js';
+import type { LineFormat } from '../parsers/line-format.js';
+import { ndjsonPairLine, ndjsonSummaryLine } from '../reports/ndjson.js';
+
+export interface LiveOptions extends AnalyzeOptions {
+  format?: LineFormat | undefined;
+  inputFormat?: string | undefined;
+  stdin?: Readable | undefined;
+  filter?: ((r: import('./model.js').HttpRecord) => boolean) | undefined;
+  /** Milliseconds between summary lines; 0 for none but the last. */
+  intervalMs: number;
+  /** Where lines go (stdout). */
+  write: (line: string) => void;
+  /** Stops the input (the caller wires SIGINT/SIGTERM to it). */
+  signal: AbortSignal;
+  /** Also report pairs that were followed correctly. */
+  all?: boolean | undefined;
+}
+
+export async function follow(path: string, opts: LiveOptions): Promise<AuditReport> {
+  let lastWall = Date.now();
+  const analyzer: Analyzer = new Analyzer({
+    ...opts,
+    onPair: (p, c) => {
+      if (opts.all || c.finding !== 'followed') opts.write(ndjsonPairLine(analyzer.rowOf(p, c)));
+    },
+  });
+  analyzer.setInputNames([path]);
+  const source = await openSource(path, 0, {
+    format: opts.format,
+    inputFormat: opts.inputFormat,
+    stdin: opts.stdin,
+    follow: opts.signal,
+  });
+  const clock = setInterval(() => {
+    // Quiet input: move the log clock on by the wall time since the last record.
+    if (Number.isFinite(analyzer.now)) analyzer.advance(analyzer.now + (Date.now() - lastWall));
+    lastWall = Date.now();
+  }, 1000);
+  const summaries =
+    opts.intervalMs > 0 ? setInterval(() => opts.write(ndjsonSummaryLine(analyzer.snapshot([source.stats]))), opts.intervalMs) : null;
+  const errors: { code: string; message: string }[] = [];
+  const filter = opts.filter;
+  try {
+    await mergeInputs(
+      [source.batches],
+      (r) => {
+        lastWall = Date.now();
+        if (!filter || filter(r)) analyzer.push(r);
+      },
+      (_i, error) => {
+        if (!error) return;
+        if (error instanceof AuditError) errors.push({ code: error.code, message: error.message });
+        else throw error;
+      },
+    );
+  } finally {
+    clearInterval(clock);
+    if (summaries) clearInterval(summaries);
+  }
+  const report = analyzer.finish([source.stats], errors);
+  opts.write(ndjsonSummaryLine(report));
+  return report;
+}
