@@ -17,6 +17,9 @@ import { NEEDS_PAIRS, REPORTERS, renderArrowTables, type Renderer } from '../rep
 import type { LineFormat } from '../parsers/line-format.js';
 import { follow } from './live.js';
 import { trace } from './trace.js';
+import { explain, explainIndex } from './explain.js';
+import { Progress } from './progress.js';
+import type { RecordSource } from './source.js';
 import type { Narrowing } from './narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
@@ -94,6 +97,11 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     statuses: flags.status,
   };
   if (flags.follow) return followCommand(files, flags, format, narrowing, render);
+  let sources: RecordSource[] = [];
+  const progress = new Progress(process.stderr, {
+    sources: () => sources.map((s) => s.progress()),
+    records: () => sources.reduce((n, s) => n + s.stats.linesRead, 0),
+  });
   const report = await analyzeFiles(files, {
     format,
     inputFormat: flags.inputFormat,
@@ -106,7 +114,11 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
     collectPairs: NEEDS_PAIRS.has(reportName),
     maxClients: flags.maxClients,
-  });
+    onSources: (opened) => {
+      sources = opened;
+      progress.start();
+    },
+  }).finally(() => progress.stop());
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
   for (const i of report.inputs) {
     log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped }, 'input read');
@@ -261,6 +273,25 @@ export function buildProgram(): Command {
         filter: byTime,
       });
       await write(text);
+    });
+
+  program
+    .command('explain')
+    .description('explain a status code, a finding or a verdict: the rule, the usual mistakes, what to do')
+    .argument('[topic]', 'e.g. 303, 307, method-kept-after-303, masked-failure, mishandles-307 (none: list them)')
+    .option('--no-color', 'no bold headings (NO_COLOR is honoured too)')
+    .action((topic: string | undefined, flags: { color?: boolean }) => {
+      if (topic === undefined) {
+        process.stdout.write(explainIndex());
+        return;
+      }
+      const text = explain(topic, { color: useColor(process.stdout, flags.color) });
+      if (text === null) {
+        process.stderr.write(`redirect-audit: error: unknown topic "${topic}"\n\n${explainIndex()}`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(text);
     });
 
   program
