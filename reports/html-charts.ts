@@ -1,0 +1,146 @@
+/**
+ * The HTML report's charts, drawn here as inline SVG (no chart library, nothing fetched). Colours come from the
+ * page's CSS (classes `s-apparent`, `s-effective`, `s-share`), so they follow `prefers-color-scheme`.
+ * Every point and bar carries `data-series` and a `<title>` tooltip.
+ */
+import type { RouteReport, TimeBucket } from '../src/report.js';
+import { esc, n, pct } from './html-format.js';
+
+const W = 1080;
+
+/** y coordinate of a share (0..1) in a plot that spans `top`..`bottom`. */
+const yOf = (v: number, top: number, bottom: number) => bottom - v * (bottom - top);
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+type Series = { key: 'apparent' | 'effective' | 'share'; label: string; value: (b: TimeBucket) => number | null };
+
+const SERIES: Series[] = [
+  { key: 'apparent', label: 'Apparent success', value: (b) => b.figures.apparentSuccess },
+  { key: 'effective', label: 'Effective success', value: (b) => b.figures.effectiveSuccess },
+  { key: 'share', label: 'Redirect share', value: (b) => b.figures.redirectShare },
+];
+
+/** Apparent and effective success and redirect share per time bucket: three lines on one 0–100% axis. */
+export function timeChart(buckets: TimeBucket[], bucketSeconds: number): string {
+  if (!buckets.length) return '<p class="empty">No timed requests: the log has no timestamps to bucket.</p>';
+  const H = 280;
+  const left = 52;
+  const right = W - 20;
+  const top = 16;
+  const bottom = H - 40;
+  const step = buckets.length > 1 ? (right - left) / (buckets.length - 1) : 0;
+  const xOf = (i: number) => (buckets.length > 1 ? left + i * step : (left + right) / 2);
+  const out: string[] = [];
+  out.push(
+    `<svg class="chart" id="chart-time" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-time-title">`,
+    `<title id="chart-time-title">Apparent and effective success and redirect share per ${esc(bucketLabel(bucketSeconds))}</title>`,
+  );
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    const y = r1(yOf(v, top, bottom));
+    out.push(`<line class="grid" x1="${left}" x2="${right}" y1="${y}" y2="${y}"/>`);
+    out.push(`<text class="tick" x="${left - 8}" y="${y + 4}" text-anchor="end">${v * 100}%</text>`);
+  }
+  // x labels: at most about 10, evenly spaced, always the first and the last.
+  const every = Math.max(1, Math.ceil(buckets.length / 10));
+  const multiDay = buckets[0]!.start.slice(0, 10) !== buckets[buckets.length - 1]!.start.slice(0, 10);
+  buckets.forEach((b, i) => {
+    if (i % every !== 0 && i !== buckets.length - 1) return;
+    if (i !== buckets.length - 1 && buckets.length - 1 - i < every && i !== 0) return;
+    const anchor = buckets.length === 1 ? 'middle' : i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle';
+    out.push(
+      `<text class="tick" x="${r1(xOf(i))}" y="${bottom + 20}" text-anchor="${anchor}">${esc(timeLabel(b.start, bucketSeconds, multiDay))}</text>`,
+    );
+  });
+  out.push(`<text class="tick" x="${right}" y="${H - 2}" text-anchor="end">UTC, per ${esc(bucketLabel(bucketSeconds))}</text>`);
+
+  // The gap between what dashboards show and what users got.
+  const app = buckets.map((b) => b.figures.apparentSuccess);
+  const eff = buckets.map((b) => b.figures.effectiveSuccess);
+  if (buckets.length > 1 && app.every((v) => v !== null) && eff.every((v) => v !== null)) {
+    const upper = app.map((v, i) => `${r1(xOf(i))},${r1(yOf(v!, top, bottom))}`);
+    const lower = eff.map((v, i) => `${r1(xOf(i))},${r1(yOf(v!, top, bottom))}`).reverse();
+    out.push(`<polygon class="gap-area" points="${[...upper, ...lower].join(' ')}"><title>Gap between apparent and effective success</title></polygon>`);
+  }
+  for (const s of SERIES) {
+    let d = '';
+    let pen = false;
+    buckets.forEach((b, i) => {
+      const v = s.value(b);
+      if (v === null) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${r1(xOf(i))} ${r1(yOf(v, top, bottom))}`;
+      pen = true;
+    });
+    if (d) out.push(`<path class="line s-${s.key}" d="${d}"/>`);
+  }
+  for (const s of SERIES) {
+    buckets.forEach((b, i) => {
+      const v = s.value(b);
+      if (v === null) return;
+      const tip = `${timeLabel(b.start, bucketSeconds, true)} UTC · ${s.label} ${pct(v)} (${n(b.figures.requests)} requests, ${n(b.figures.actions)} actions)`;
+      out.push(
+        `<circle class="pt s-${s.key}" data-series="${s.key}" cx="${r1(xOf(i))}" cy="${r1(yOf(v, top, bottom))}" r="4"><title>${esc(tip)}</title></circle>`,
+      );
+    });
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+/** Apparent against effective success per route, two horizontal bars each. */
+export function routeChart(routes: RouteReport[]): string {
+  if (!routes.length) return '<p class="empty">No routes.</p>';
+  const rowH = 32;
+  const top = 26;
+  const labelW = 330;
+  const left = labelW + 10;
+  const right = W - 70;
+  const H = top + routes.length * rowH + 8;
+  const xOf = (v: number) => left + v * (right - left);
+  const out: string[] = [];
+  out.push(
+    `<svg class="chart" id="chart-routes" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-routes-title">`,
+    `<title id="chart-routes-title">Apparent against effective success for the top ${routes.length} routes</title>`,
+  );
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    const x = r1(xOf(v));
+    out.push(`<line class="grid" x1="${x}" x2="${x}" y1="${top - 6}" y2="${H - 4}"/>`);
+    out.push(`<text class="tick" x="${x}" y="${top - 12}" text-anchor="middle">${v * 100}%</text>`);
+  }
+  routes.forEach((r, i) => {
+    const y = top + i * rowH;
+    const label = r.route.length > 44 ? `${r.route.slice(0, 43)}…` : r.route;
+    out.push(
+      `<text class="route-label" x="${labelW}" y="${y + 21}" text-anchor="end">${esc(label)}<title>${esc(r.route)}</title></text>`,
+    );
+    const bars: [key: 'apparent' | 'effective', label: string, v: number | null, dy: number][] = [
+      ['apparent', 'Apparent success', r.figures.apparentSuccess, 6],
+      ['effective', 'Effective success', r.figures.effectiveSuccess, 17],
+    ];
+    for (const [key, name, v, dy] of bars) {
+      const w = v === null ? 0 : r1(xOf(v) - left);
+      const tip = `${r.route} · ${name} ${pct(v)} (${n(key === 'apparent' ? r.figures.requests : r.figures.actions)} ${key === 'apparent' ? 'requests' : 'actions'})`;
+      out.push(
+        `<rect class="bar s-${key}" data-series="${key}" x="${left}" y="${y + dy}" width="${w}" height="10" rx="2"><title>${esc(tip)}</title></rect>`,
+        `<text class="bar-value" x="${r1(left + w + 6)}" y="${y + dy + 9}">${pct(v)}</text>`,
+      );
+    }
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+function bucketLabel(seconds: number): string {
+  if (seconds % 86400 === 0) return seconds === 86400 ? 'day' : `${seconds / 86400} days`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+  return `${seconds} s`;
+}
+
+function timeLabel(iso: string, bucketSeconds: number, withDate: boolean): string {
+  const date = iso.slice(5, 10);
+  const time = bucketSeconds % 60 === 0 ? iso.slice(11, 16) : iso.slice(11, 19);
+  return withDate ? `${date} ${time}` : time;
+}
