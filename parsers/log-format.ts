@@ -6,6 +6,7 @@
 import { AuditError } from '../src/errors.js';
 import { emptyRecord, type HttpRecord } from '../src/model.js';
 import type { FormatCapabilities, LineFormat } from './line-format.js';
+import { applyRequestLine, applyTarget, firstForwarded } from './format-helpers.js';
 import { parseIsoTime, parseTimeLocal } from './time.js';
 
 /** The fields the scanner knows how to store. Anything else in a format is read and ignored. */
@@ -350,16 +351,14 @@ export function compileLogFormat(
           rec.time = t;
           break;
         }
-        case 'request': {
-          const r = splitRequestLine(v, rec);
-          if (r) return r;
+        case 'request':
+          applyRequestLine(rec, v);
           break;
-        }
         case 'method':
           rec.method = v;
           break;
         case 'request_uri':
-          setTarget(rec, v);
+          applyTarget(rec, v);
           break;
         case 'path':
           path = v;
@@ -419,7 +418,7 @@ export function compileLogFormat(
       }
     }
     if (!statusSeen) return 'no status';
-    if (path !== null) setTarget(rec, query ? `${path}?${query}` : path);
+    if (path !== null) applyTarget(rec, query ? `${path}?${query}` : path);
     if (!bodyLogged) rec.bodySize = null;
     return rec;
   }
@@ -447,44 +446,6 @@ const LABELS: Partial<Record<FieldName, string>> = {
 
 function describe(f: FieldName): string {
   return `the ${LABELS[f] ?? f.replace(/_/g, ' ')} field`;
-}
-
-/** "GET /path HTTP/1.1" → method and target. A garbage request line ("-", TLS bytes) still makes a record. */
-function splitRequestLine(v: string, rec: HttpRecord): string | null {
-  const sp = v.indexOf(' ');
-  if (sp <= 0) {
-    rec.method = '-';
-    rec.target = v;
-    return null;
-  }
-  rec.method = v.slice(0, sp);
-  const last = v.lastIndexOf(' ');
-  const target = last > sp && v.startsWith('HTTP/', last + 1) ? v.slice(sp + 1, last) : v.slice(sp + 1);
-  setTarget(rec, target);
-  return null;
-}
-
-/** Stores the request target; an absolute-form target (proxy requests) also gives scheme and host. */
-function setTarget(rec: HttpRecord, target: string): void {
-  if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
-    try {
-      const u = new URL(target);
-      rec.scheme = u.protocol.slice(0, -1);
-      rec.host = u.host;
-      rec.target = u.pathname + u.search;
-      return;
-    } catch {
-      // keep it as it was logged
-    }
-  }
-  rec.target = target;
-}
-
-function firstForwarded(v: string): string | null {
-  if (v === '-' || v === '') return null;
-  const comma = v.indexOf(',');
-  const first = (comma < 0 ? v : v.slice(0, comma)).trim();
-  return first === '' || first === '-' ? null : first;
 }
 
 /** nginx writes `\x22` for a quote inside a field, Apache `\"`; turn both back for display and matching. */

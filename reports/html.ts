@@ -6,7 +6,7 @@
  * Every string taken from the report (URLs, User-Agents, file names) is HTML-escaped: they come from the traffic.
  */
 import { createHash } from 'node:crypto';
-import type { PairFinding, Verdict } from '../src/classify.js';
+import { VERDICTS, VIOLATION_FINDINGS, type Verdict } from '../src/classify.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
 import { routeChart, timeChart } from './html-charts.js';
@@ -17,15 +17,8 @@ export const CHART_ROUTES = 15;
 /** Rows per table; the JSON report has the rest. */
 export const MAX_ROWS = 2000;
 
-const SEVERITY: readonly Verdict[] = ['mishandles-303', 'mishandles-307', 'mishandles-308', 'does-not-follow', 'correct'];
-const VIOLATION_FINDINGS = new Set<PairFinding>([
-  'method-kept-after-303',
-  'body-kept-after-303',
-  'method-changed-after-307',
-  'method-changed-after-308',
-  'body-dropped-after-307',
-  'body-dropped-after-308',
-]);
+/** Verdicts, most serious first. */
+const SEVERITY: readonly Verdict[] = VERDICTS;
 
 const tone = (v: Verdict) => (v.startsWith('mishandles-') ? 'bad' : v === 'does-not-follow' ? 'warn' : 'good');
 

@@ -4,6 +4,7 @@
  * Every cell is escaped: User-Agents and URLs come from the traffic, so they must not turn into links, images,
  * HTML or extra table columns.
  */
+import { VIOLATION_FINDINGS } from '../src/classify.js';
 import type { AuditReport, ClientReport, Example, Figures, RecordRef } from '../src/report.js';
 
 const MAX_MISHANDLING = 25;
@@ -12,14 +13,6 @@ const MAX_FINDINGS = 25;
 const MAX_ROUTES = 15;
 const UA_WIDTH = 60;
 
-const VIOLATION_FINDINGS = new Set<string>([
-  'method-kept-after-303',
-  'body-kept-after-303',
-  'method-changed-after-307',
-  'method-changed-after-308',
-  'body-dropped-after-307',
-  'body-dropped-after-308',
-]);
 
 export function renderMarkdown(report: AuditReport): string {
   const t = report.totals;

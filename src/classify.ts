@@ -30,6 +30,9 @@ export const VIOLATIONS: Record<'303' | '307' | '308', readonly PairFinding[]> =
   '308': ['method-changed-after-308', 'body-dropped-after-308'],
 };
 
+/** Every finding that breaks a status code's rule. */
+export const VIOLATION_FINDINGS: ReadonlySet<PairFinding> = new Set(Object.values(VIOLATIONS).flat());
+
 /** Why a pair got its name, in one line (for trace output and examples). */
 export interface Classification {
   finding: PairFinding;

@@ -11,32 +11,12 @@ import { cloudfrontFormat } from '../parsers/cloudfront.js';
 import { haproxyFormat } from '../parsers/haproxy.js';
 import { iisFormat } from '../parsers/iis.js';
 import type { LineFormat } from '../parsers/line-format.js';
-import { SHARED } from './helpers.js';
+import { SHARED, FIXTURES, lines, ok, parseAll, iso } from './helpers.js';
 
-const FIXTURES = new URL('./fixtures/formats/', import.meta.url).pathname;
 
-function lines(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
-}
 
-function ok(r: HttpRecord | string): HttpRecord {
-  if (typeof r === 'string') throw new Error(`expected a record, got "${r}"`);
-  return r;
-}
 
-function parseAll(format: LineFormat, path: string): { records: HttpRecord[]; skipped: Map<number, string> } {
-  const records: HttpRecord[] = [];
-  const skipped = new Map<number, string>();
-  lines(path).forEach((l, i) => {
-    const r = format.parse(l, 0, i + 1);
-    if (typeof r === 'string') skipped.set(i + 1, r);
-    else records.push(r);
-  });
-  return { records, skipped };
-}
 
-const iso = (t: number) => new Date(t).toISOString();
 
 describe('alb: AWS ALB access log', () => {
   // The first 7 lines are the examples of "Access logs for your Application Load Balancer", section "Examples"

@@ -17,34 +17,13 @@ import type { LineFormat } from '../parsers/line-format.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { pinoHttpFormat } from '../parsers/pino-http.js';
 import { traefikFormat } from '../parsers/traefik.js';
-import { SHARED } from './helpers.js';
+import { SHARED, FIXTURES, lines, ok, parseAll, iso } from './helpers.js';
 
 const SAMPLES = new URL('../samples/', import.meta.url).pathname;
-const FIXTURES = new URL('./fixtures/formats/', import.meta.url).pathname;
 
-function lines(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
-}
 
-function ok(r: HttpRecord | string): HttpRecord {
-  if (typeof r === 'string') throw new Error(`expected a record, got "${r}"`);
-  return r;
-}
 
-/** Every line through `format`: the records, and the reasons of the skipped lines by line number. */
-function parseAll(format: LineFormat, path: string): { records: HttpRecord[]; skipped: Map<number, string> } {
-  const records: HttpRecord[] = [];
-  const skipped = new Map<number, string>();
-  lines(path).forEach((l, i) => {
-    const r = format.parse(l, 0, i + 1);
-    if (typeof r === 'string') skipped.set(i + 1, r);
-    else records.push(r);
-  });
-  return { records, skipped };
-}
 
-const iso = (t: number) => new Date(t).toISOString();
 
 describe('nginx-json: nginx log_format escape=json', () => {
   const FULL =

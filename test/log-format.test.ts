@@ -4,14 +4,10 @@ import { AuditError } from '../src/errors.js';
 import type { HttpRecord } from '../src/model.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { detectLineFormat } from '../parsers/index.js';
-import { SHARED } from './helpers.js';
+import { SHARED, ok } from './helpers.js';
 
 const elastic = readFileSync(`${SHARED}elastic__examples__Common_Data_Formats__apache_logs__apache_logs`, 'utf8').split('\n');
 
-function ok(r: HttpRecord | string): HttpRecord {
-  if (typeof r === 'string') throw new Error(`expected a record, got "${r}"`);
-  return r;
-}
 
 describe('one compiler for nginx log_format and Apache LogFormat strings', () => {
   it('parses a real Apache combined line with the nginx combined format string', () => {
