@@ -413,6 +413,11 @@ export function compileLogFormat(
         case 'expires':
           rec.expires = v === '-' || v === '' ? null : v;
           break;
+        case 'bytes':
+          // Not stored, but checked: a byte count is digits or "-". This keeps a shorter format (common) from
+          // swallowing the rest of a longer line (a combined line cut inside its User-Agent) as "bytes".
+          if (v !== '-' && !isDigits(v)) return `bad byte count "${v.slice(0, 40)}"`;
+          break;
         default:
           break;
       }
@@ -424,6 +429,15 @@ export function compileLogFormat(
   }
 
   return { name, description, capabilities, parse, formatString, fields };
+}
+
+function isDigits(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function evenBackslashesBefore(line: string, idx: number): boolean {

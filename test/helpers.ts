@@ -7,7 +7,8 @@ export function rec(fields: Partial<HttpRecord> & { line: number }): HttpRecord 
   return { ...emptyRecord(0, fields.line), address: '10.0.0.1', userAgent: 'test-client', ...fields };
 }
 
-export const SHARED = new URL('../../shared/data/real/', import.meta.url).pathname;
+/** Public access-log samples (copied from shared/data/real with their provenance). */
+export const SHARED = new URL('./fixtures/logs/', import.meta.url).pathname;
 
 export const FIXTURES = new URL('./fixtures/formats/', import.meta.url).pathname;
 
