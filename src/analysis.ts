@@ -8,6 +8,7 @@ import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type Pairing
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
 import { SCHEMA_VERSION } from './report.js';
 import { VERSION } from './version.js';
+import { detach, detachOrNull } from './strings.js';
 import { Monitoring, type MonitoringOptions } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow } from './report.js';
@@ -113,7 +114,7 @@ export class Analyzer {
         findings: {},
         examples: new Map(),
       };
-      this.clients.set(p.client, acc);
+      this.clients.set(detach(p.client), acc);
     }
     acc.redirects++;
     if (p.followUp) acc.followed++;
@@ -129,15 +130,16 @@ export class Analyzer {
     this.onPair?.(p, c);
   }
 
+  /** A record as the report shows it; its strings are copies, so keeping it does not keep the input. */
   private ref(r: HttpRecord): RecordRef {
     return {
       input: this.inputNames[r.input] ?? String(r.input),
       line: r.line,
       time: Number.isNaN(r.time) ? null : new Date(r.time).toISOString(),
-      method: r.method,
-      url: r.host ? `//${r.host}${r.target}` : r.target,
+      method: detach(r.method),
+      url: detach(r.host ? `//${r.host}${r.target}` : r.target),
       status: r.status,
-      location: r.location,
+      location: detachOrNull(r.location),
     };
   }
 
@@ -169,7 +171,7 @@ export class Analyzer {
   private example(p: Pair, c: Classification): Example {
     return {
       finding: c.finding,
-      why: c.why,
+      why: detach(c.why),
       mode: p.mode,
       redirect: this.ref(p.redirect),
       followUp: p.followUp ? this.ref(p.followUp) : p.retried ? this.ref(p.retried) : null,

@@ -16,6 +16,7 @@ import { isRedirect, type HttpRecord } from './model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { routeOf } from './routes.js';
+import { detach } from './strings.js';
 
 export interface MonitoringOptions {
   /** Chains with more hops than this are `long-chain`. */
@@ -119,7 +120,7 @@ export class Monitoring {
     if (!acc) {
       if (this.routes.size >= this.opts.maxRoutes) return this.other;
       acc = newRoute();
-      this.routes.set(name, acc);
+      this.routes.set(detach(name), acc);
     }
     return acc;
   }

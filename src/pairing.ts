@@ -20,6 +20,7 @@
  * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open.
  */
 import { isRedirect, type HttpRecord } from './model.js';
+import { detach } from './strings.js';
 
 export type PairMode = 'exact' | 'inferred';
 
@@ -381,9 +382,10 @@ export class PairingEngine {
     if (!m) {
       if (this.votes.size >= MAX_VOTED_ROUTES) this.votes.delete(this.votes.keys().next().value!);
       m = new Map();
-      this.votes.set(route, m);
+      this.votes.set(detach(route), m);
     }
-    m.set(target, (m.get(target) ?? 0) + 1);
+    const n = m.get(target);
+    m.set(n === undefined ? detach(target) : target, (n ?? 0) + 1);
     if (m.size > MAX_VOTES_PER_ROUTE) {
       for (const [k, v] of m) if (v <= 1 && k !== target) m.delete(k);
     }

@@ -2,6 +2,8 @@
  * Routes: method + path with the query dropped and ids normalised, so that `/orders/123` and `/orders/456` are
  * one route (`GET /orders/{id}`). Numbers, UUIDs and long hex hashes become placeholders.
  */
+import { detach } from './strings.js';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]{16,}$/i;
 
@@ -29,9 +31,9 @@ export function normalisePath(target: string): string {
   const path = q < 0 ? target : target.slice(0, q);
   const hit = cache.get(path);
   if (hit !== undefined) return hit;
-  const out = path.split('/').map(normaliseSegment).join('/');
+  const out = detach(path.split('/').map(normaliseSegment).join('/'));
   if (cache.size > 50_000) cache.clear();
-  cache.set(path, out);
+  cache.set(detach(path), out);
   return out;
 }
 
