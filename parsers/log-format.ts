@@ -7,7 +7,7 @@ import { AuditError } from '../src/errors.js';
 import { emptyRecord, type HttpRecord } from '../src/model.js';
 import type { FormatCapabilities, LineFormat } from './line-format.js';
 import { applyRequestLine, applyTarget, firstForwarded } from './format-helpers.js';
-import { parseIsoTime, parseTimeLocal } from './time.js';
+import { parseIsoTime, parseTimeLocalIn } from './time.js';
 
 /** The fields the scanner knows how to store. Anything else in a format is read and ignored. */
 export type FieldName =
@@ -326,19 +326,41 @@ export function compileLogFormat(
         if (s === steps.length - 1 && step.until.trim() === '') end = line.length;
         else return `line ended before ${describe(step.field)}`;
       }
-      const v = line.slice(pos, end);
+      const start = pos;
       pos = end + step.until.length;
-      switch (step.field) {
+      // The fields that are only checked are read in place: no string is made for them.
+      const field = step.field;
+      if (field === 'status') {
+        const n =
+          end - start === 3
+            ? (line.charCodeAt(start) - 48) * 100 + (line.charCodeAt(start + 1) - 48) * 10 + (line.charCodeAt(start + 2) - 48)
+            : -1;
+        if (!(n >= 100 && n <= 999) || !isDigitsIn(line, start, end)) return `bad status "${line.slice(start, end).slice(0, 40)}"`;
+        rec.status = n;
+        statusSeen = true;
+        continue;
+      }
+      if (field === 'ignore' || field === 'remote_user') continue;
+      if (field === 'bytes') {
+        // A byte count is digits or "-". This keeps a shorter format (common) from swallowing the rest of a
+        // longer line (a combined line cut inside its User-Agent) as "bytes".
+        if (!(end - start === 1 && line.charCodeAt(start) === 45) && !isDigitsIn(line, start, end)) {
+          return `bad byte count "${line.slice(start, end).slice(0, 40)}"`;
+        }
+        continue;
+      }
+      if (field === 'time_local' || field === 'time_local_bracketed') {
+        const b = field === 'time_local_bracketed' ? 1 : 0;
+        const t = parseTimeLocalIn(line, start + b, end - b);
+        if (Number.isNaN(t)) return `bad time "${line.slice(start, end)}"`;
+        rec.time = t;
+        continue;
+      }
+      const v = line.slice(start, end);
+      switch (field) {
         case 'remote_addr':
           rec.address = v;
           break;
-        case 'time_local':
-        case 'time_local_bracketed': {
-          const t = parseTimeLocal(step.field === 'time_local_bracketed' ? v.slice(1, -1) : v);
-          if (Number.isNaN(t)) return `bad time "${v}"`;
-          rec.time = t;
-          break;
-        }
         case 'time_iso8601': {
           const t = parseIsoTime(v);
           if (Number.isNaN(t)) return `bad time "${v}"`;
@@ -366,13 +388,6 @@ export function compileLogFormat(
         case 'query':
           query = v === '-' ? '' : v;
           break;
-        case 'status': {
-          const n = v.length === 3 ? +v : Number.NaN;
-          if (!(n >= 100 && n <= 999)) return `bad status "${v}"`;
-          rec.status = n;
-          statusSeen = true;
-          break;
-        }
         case 'referer':
           rec.referer = v === '-' || v === '' ? null : unescapeLogged(v);
           break;
@@ -413,11 +428,6 @@ export function compileLogFormat(
         case 'expires':
           rec.expires = v === '-' || v === '' ? null : v;
           break;
-        case 'bytes':
-          // Not stored, but checked: a byte count is digits or "-". This keeps a shorter format (common) from
-          // swallowing the rest of a longer line (a combined line cut inside its User-Agent) as "bytes".
-          if (v !== '-' && !isDigits(v)) return `bad byte count "${v.slice(0, 40)}"`;
-          break;
         default:
           break;
       }
@@ -431,10 +441,10 @@ export function compileLogFormat(
   return { name, description, capabilities, parse, formatString, fields };
 }
 
-function isDigits(v: string): boolean {
-  if (v.length === 0) return false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+function isDigitsIn(line: string, a: number, b: number): boolean {
+  if (b <= a) return false;
+  for (let i = a; i < b; i++) {
+    const c = line.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
   return true;

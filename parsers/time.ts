@@ -39,6 +39,12 @@ export function parseTimeLocal(s: string): number {
   return v;
 }
 
+/** The same for `line[a, b)`, without making a string when it repeats the last timestamp read. */
+export function parseTimeLocalIn(line: string, a: number, b: number): number {
+  if (b - a === lastLocal.length && line.startsWith(lastLocal, a)) return lastLocalValue;
+  return parseTimeLocal(line.slice(a, b));
+}
+
 let lastIso = '';
 let lastIsoValue = Number.NaN;
 

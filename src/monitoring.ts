@@ -15,7 +15,7 @@ import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from './model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
-import { routeOf } from './routes.js';
+import { normalisePath, routeOf } from './routes.js';
 import { detach } from './strings.js';
 
 export interface MonitoringOptions {
@@ -40,6 +40,21 @@ class FigAcc {
   durN = 0;
   chainDurSum = 0;
   chainDurN = 0;
+
+  /** One request. */
+  count(ok: boolean, redirect: boolean, duration: number | null): void {
+    this.requests++;
+    if (ok) this.ok++;
+    if (duration !== null) {
+      this.durSum += duration;
+      this.durN++;
+    }
+    if (redirect) this.redirects++;
+    else {
+      this.actions++;
+      if (ok) this.actionsOk++;
+    }
+  }
 
   add(o: FigAcc): void {
     this.requests += o.requests;
@@ -101,6 +116,7 @@ export class Monitoring {
   private readonly ref: (r: HttpRecord) => RecordRef;
   private readonly overall = new FigAcc();
   private readonly routes = new Map<string, RouteAcc>();
+  private readonly byMethod = new Map<string, Map<string, RouteAcc>>();
   private readonly other: RouteAcc = newRoute();
   private readonly minutes = new Map<number, FigAcc>();
   /** The chain each redirect waiting for its pair belongs to. */
@@ -115,14 +131,27 @@ export class Monitoring {
     this.counts = filter ?? (() => true);
   }
 
-  private route(name: string): RouteAcc {
-    let acc = this.routes.get(name);
+  /** The accumulator of a request's route (two map lookups, no string built when the route is known). */
+  private routeFor(method: string, target: string): RouteAcc {
+    let byPath = this.byMethod.get(method);
+    if (!byPath) {
+      byPath = new Map();
+      this.byMethod.set(detach(method), byPath);
+    }
+    const path = normalisePath(target);
+    let acc = byPath.get(path);
     if (!acc) {
       if (this.routes.size >= this.opts.maxRoutes) return this.other;
+      const name = detach(`${method} ${path}`);
       acc = newRoute();
-      this.routes.set(detach(name), acc);
+      byPath.set(detach(path), acc);
+      this.routes.set(name, acc);
     }
     return acc;
+  }
+
+  private route(name: string): RouteAcc {
+    return this.routes.get(name) ?? this.other;
   }
 
   private minute(t: number): FigAcc | null {
@@ -140,7 +169,7 @@ export class Monitoring {
   /** Every record, in merged order. */
   record(r: HttpRecord): void {
     if (!this.counts(r)) return;
-    const route = this.route(routeOf(r.method, r.target));
+    const route = this.routeFor(r.method, r.target);
     const bucket = this.minute(r.time);
     const redirect = isRedirect(r.status);
     if (r.internal && redirect) {
@@ -148,35 +177,25 @@ export class Monitoring {
       this.finding(route, r, 'internal-redirect', { redirect: this.ref(r), followUp: null, final: null, hops: null });
       return;
     }
-    const ok = r.status < 400 ? 1 : 0;
-    for (const f of [this.overall, route.fig, bucket]) {
-      if (!f) continue;
-      f.requests++;
-      f.ok += ok;
-      if (r.duration !== null) {
-        f.durSum += r.duration;
-        f.durN++;
-      }
-      if (redirect) f.redirects++;
-      else {
-        f.actions++;
-        f.actionsOk += ok;
-      }
-    }
+    const ok = r.status < 400;
+    this.overall.count(ok, redirect, r.duration);
+    route.fig.count(ok, redirect, r.duration);
+    if (bucket) bucket.count(ok, redirect, r.duration);
     route.statuses.set(r.status, (route.statuses.get(r.status) ?? 0) + 1);
     if (!redirect) return;
     if (!route.redirectCodes.has(r.status)) route.redirectCodes.set(r.status, this.ref(r));
-    const one = { redirect: this.ref(r), followUp: null, final: null, hops: null };
+    const one = () => ({ redirect: this.ref(r), followUp: null, final: null, hops: null });
     const safe = r.method === 'GET' || r.method === 'HEAD';
-    if (r.status === 303 && safe) this.finding(route, r, 'see-other-for-get', one);
-    if (r.status === 302 && r.method === 'POST') this.finding(route, r, 'found-after-post', one);
+    if (r.status === 303 && safe) this.finding(route, r, 'see-other-for-get', one());
+    if (r.status === 302 && r.method === 'POST') this.finding(route, r, 'found-after-post', one());
     if ((r.status === 302 || r.status === 303 || r.status === 307) && cacheable(r)) {
-      this.finding(route, r, 'cacheable-temporary-redirect', one);
+      this.finding(route, r, 'cacheable-temporary-redirect', one());
     }
     if (r.scheme === 'https' && r.location !== null && /^http:\/\//i.test(r.location)) {
-      this.finding(route, r, 'insecure-downgrade', one);
+      this.finding(route, r, 'insecure-downgrade', one());
     }
   }
+
 
   /** Every decided pair. */
   pair(p: Pair, c: Classification): void {
@@ -187,7 +206,7 @@ export class Monitoring {
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
     else chain.durationKnown = false;
-    const route = this.route(routeOf(r.method, r.target));
+    const route = this.routeFor(r.method, r.target);
     const f = p.followUp;
     if (p.missingLocation) this.finding(route, r, 'missing-location', this.example(chain, r, null, null));
     if (f) {

@@ -2,39 +2,53 @@
  * Routes: method + path with the query dropped and ids normalised, so that `/orders/123` and `/orders/456` are
  * one route (`GET /orders/{id}`). Numbers, UUIDs and long hex hashes become placeholders.
  */
-import { detach } from './strings.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX = /^[0-9a-f]{16,}$/i;
-
-function normaliseSegment(seg: string): string {
-  if (seg === '') return seg;
+/** The placeholder for `s[a, b)` when it is an id (digits, a UUID, a hex hash of 16+), else null. */
+function placeholder(s: string, a: number, b: number): string | null {
+  const len = b - a;
   let digits = true;
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg.charCodeAt(i);
-    if (c < 48 || c > 57) {
-      digits = false;
-      break;
+  let hex = true;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    digits = false;
+    if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
+      hex = false;
+      if (!(len === 36 && c === 45)) return null;
     }
   }
   if (digits) return '{id}';
-  if (seg.length === 36 && UUID.test(seg)) return '{uuid}';
-  if (seg.length >= 16 && HEX.test(seg)) return '{hash}';
-  return seg;
+  if (len === 36 && s.charCodeAt(a + 8) === 45 && s.charCodeAt(a + 13) === 45 && s.charCodeAt(a + 18) === 45 && s.charCodeAt(a + 23) === 45) {
+    let dashes = 0;
+    for (let i = a; i < b; i++) if (s.charCodeAt(i) === 45) dashes++;
+    if (dashes === 4) return '{uuid}';
+  }
+  return hex && len >= 16 ? '{hash}' : null;
 }
 
-const cache = new Map<string, string>();
-
-/** `/orders/123/items?x=1` → `/orders/{id}/items`. */
+/**
+ * `/orders/123/items?x=1` → `/orders/{id}/items`. One pass over the path; a path without ids comes back as it
+ * was (no allocation), since this runs for every request.
+ */
 export function normalisePath(target: string): string {
-  const q = target.indexOf('?');
-  const path = q < 0 ? target : target.slice(0, q);
-  const hit = cache.get(path);
-  if (hit !== undefined) return hit;
-  const out = detach(path.split('/').map(normaliseSegment).join('/'));
-  if (cache.size > 50_000) cache.clear();
-  cache.set(detach(path), out);
-  return out;
+  let end = target.indexOf('?');
+  if (end < 0) end = target.length;
+  let out: string | null = null;
+  let emitted = 0;
+  let segStart = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i === end || target.charCodeAt(i) === 47 /* / */) {
+      if (i > segStart) {
+        const rep = placeholder(target, segStart, i);
+        if (rep !== null) {
+          out = (out ?? '') + target.slice(emitted, segStart) + rep;
+          emitted = i;
+        }
+      }
+      segStart = i + 1;
+    }
+  }
+  if (out === null) return end === target.length ? target : target.slice(0, end);
+  return out + target.slice(emitted, end);
 }
 
 export function routeOf(method: string, target: string): string {
