@@ -69,7 +69,13 @@ export const DEFAULT_PAIRING: PairingOptions = {
   reorderMs: 2000,
 };
 
-/** Recent requests kept per client for follow-ups logged before their redirect. */
+/**
+ * Follow-ups logged before their redirect are looked for among the last RING requests (of every client), only
+ * when a redirect arrives: a fixed ring costs one store per request, where per-client lists cost a map lookup,
+ * a list and a pruning queue for every request.
+ */
+const RING = 1024;
+/** Requests of the same client kept from the ring. */
 const MAX_RECENT_PER_CLIENT = 8;
 
 interface Recent {
@@ -184,10 +190,9 @@ export class PairingEngine {
   private openN = 0;
   /** For inferred pairing: per route, how often each URL was the client's first request after the redirect. */
   private readonly votes = new Map<string, Map<string, number>>();
-  /** Each client's last few requests (within `reorderMs`), and all of them in arrival order for pruning. */
-  private readonly recent = new Map<string, Recent[]>();
-  private recentQ: Recent[] = [];
-  private recentHead = 0;
+  /** The last RING requests, for follow-ups logged before their redirect. */
+  private readonly ring: (Recent | undefined)[] = new Array<Recent | undefined>(RING);
+  private ringPos = 0;
 
   constructor(emit: (p: Pair) => void, opts: Partial<PairingOptions> = {}) {
     this.opts = { ...DEFAULT_PAIRING, ...opts };
@@ -203,7 +208,6 @@ export class PairingEngine {
     if (r.time > this.watermark) {
       this.watermark = r.time;
       this.expire(this.watermark - this.opts.windowMs);
-      if (this.opts.reorderMs > 0) this.pruneRecent(this.watermark - this.opts.reorderMs);
     }
     const client = clientKeyOf(r, this.opts.clientKey);
     const w: Recent = { rec: r, client, claimed: false, chain: null };
@@ -214,41 +218,28 @@ export class PairingEngine {
   }
 
   private remember(w: Recent): void {
-    let list = this.recent.get(w.client);
-    if (!list) {
-      list = [];
-      this.recent.set(w.client, list);
-    }
-    list.push(w);
-    if (list.length > MAX_RECENT_PER_CLIENT) list.shift();
-    this.recentQ.push(w);
+    this.ring[this.ringPos & (RING - 1)] = w;
+    this.ringPos++;
   }
 
-  private pruneRecent(before: number): void {
-    const q = this.recentQ;
-    while (this.recentHead < q.length) {
-      const w = q[this.recentHead]!;
-      if (!(w.rec.time < before)) break;
-      const list = this.recent.get(w.client);
-      if (list) {
-        const i = list.indexOf(w);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) this.recent.delete(w.client);
-      }
-      this.recentHead++;
-    }
-    if (this.recentHead > 4096 && this.recentHead * 2 > q.length) {
-      this.recentQ = q.slice(this.recentHead);
-      this.recentHead = 0;
-    }
-  }
-
-  /** The client's requests logged within `reorderMs` before `r`, oldest first. */
+  /** The client's requests logged within `reorderMs` before `r` (among the last RING), oldest first. */
   private recentOf(client: string, r: HttpRecord): Recent[] {
-    const list = this.recent.get(client);
-    if (!list) return [];
+    const out: Recent[] = [];
     const from = r.time - this.opts.reorderMs;
-    return list.filter((w) => !(w.rec.time < from));
+    let older = 0;
+    for (let k = 1; k <= RING && k <= this.ringPos; k++) {
+      const w = this.ring[(this.ringPos - k) & (RING - 1)]!;
+      if (w.rec.time < from) {
+        // Lines are roughly in time order: a run of older ones means the rest are older still.
+        if (++older > 32) break;
+        continue;
+      }
+      if (w.client === client) {
+        out.push(w);
+        if (out.length >= MAX_RECENT_PER_CLIENT) break;
+      }
+    }
+    return out.reverse();
   }
 
   /** The same, less those that already follow another redirect. */
@@ -264,7 +255,6 @@ export class PairingEngine {
     if (time > this.watermark) {
       this.watermark = time;
       this.expire(time - this.opts.windowMs);
-      if (this.opts.reorderMs > 0) this.pruneRecent(time - this.opts.reorderMs);
     }
   }
 
