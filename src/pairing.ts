@@ -80,7 +80,6 @@ const MAX_RECENT_PER_CLIENT = 8;
 
 interface Recent {
   rec: HttpRecord;
-  client: string;
   /** Already the follow-up of a redirect. */
   claimed: boolean;
   /** The chain it continues, when it is a follow-up. */
@@ -102,6 +101,11 @@ interface Target {
 
 interface Pending {
   client: string;
+  /** The client's address and User-Agent ('' for none): the keys of `open`. */
+  addr: string;
+  ua: string;
+  /** The client's list of open redirects this one is in. */
+  list: Pending[];
   redirect: HttpRecord;
   target: Target | null;
   /** For inferred pairs: the client's later requests within the window. */
@@ -181,7 +185,8 @@ const MAX_VOTED_ROUTES = 20_000;
 export class PairingEngine {
   private readonly opts: PairingOptions;
   private readonly emit: (p: Pair) => void;
-  private readonly open = new Map<string, Pending[]>();
+  /** Open redirects by client: address, then User-Agent (no key string is built for a request that has none). */
+  private readonly open = new Map<string, Map<string, Pending[]>>();
   /** Open redirects in arrival order, for expiry. */
   private queue: Pending[] = [];
   private head = 0;
@@ -209,11 +214,12 @@ export class PairingEngine {
       this.watermark = r.time;
       this.expire(this.watermark - this.opts.windowMs);
     }
-    const client = clientKeyOf(r, this.opts.clientKey);
-    const w: Recent = { rec: r, client, claimed: false, chain: null };
-    const list = this.open.get(client);
+    const addr = clientAddress(r, this.opts.clientKey);
+    const ua = r.userAgent ?? '';
+    const w: Recent = { rec: r, claimed: false, chain: null };
+    const list = this.open.get(addr)?.get(ua);
     if (list) this.offer(list, w);
-    if (!r.internal && isRedirect(r.status)) this.addPending(client, r, w.chain);
+    if (!r.internal && isRedirect(r.status)) this.addPending(addr, ua, r, w.chain);
     if (this.opts.reorderMs > 0) this.remember(w);
   }
 
@@ -223,7 +229,7 @@ export class PairingEngine {
   }
 
   /** The client's requests logged within `reorderMs` before `r` (among the last RING), oldest first. */
-  private recentOf(client: string, r: HttpRecord): Recent[] {
+  private recentOf(addr: string, ua: string, r: HttpRecord): Recent[] {
     const out: Recent[] = [];
     const from = r.time - this.opts.reorderMs;
     let older = 0;
@@ -234,7 +240,7 @@ export class PairingEngine {
         if (++older > 32) break;
         continue;
       }
-      if (w.client === client) {
+      if ((w.rec.userAgent ?? '') === ua && clientAddress(w.rec, this.opts.clientKey) === addr) {
         out.push(w);
         if (out.length >= MAX_RECENT_PER_CLIENT) break;
       }
@@ -243,8 +249,8 @@ export class PairingEngine {
   }
 
   /** The same, less those that already follow another redirect. */
-  private loggedBefore(client: string, r: HttpRecord): Recent[] {
-    return this.recentOf(client, r).filter((w) => !w.claimed);
+  private loggedBefore(addr: string, ua: string, r: HttpRecord): Recent[] {
+    return this.recentOf(addr, ua, r).filter((w) => !w.claimed);
   }
 
   /**
@@ -300,7 +306,8 @@ export class PairingEngine {
   }
 
 
-  private addPending(client: string, r: HttpRecord, parent: Chain | null): void {
+  private addPending(addr: string, ua: string, r: HttpRecord, parent: Chain | null): void {
+    const client = `${addr}\u0000${ua}`;
     let target: Target | null = null;
     let candidates: Recent[] | null = null;
     if (r.locationLogged) {
@@ -314,7 +321,7 @@ export class PairingEngine {
         return;
       }
       // A follow-up logged just before its redirect (completion order).
-      for (const w of this.loggedBefore(client, r)) {
+      for (const w of this.loggedBefore(addr, ua, r)) {
         // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
         if (matches(target, w.rec) && !leadsTo(w.rec, r)) {
           w.claimed = true;
@@ -337,14 +344,27 @@ export class PairingEngine {
       candidates = [];
     }
     // Without Location we cannot tell a predecessor from a follow-up among redirects: only plain answers qualify.
-    const recent = candidates ? this.recentOf(client, r) : [];
+    const recent = candidates ? this.recentOf(addr, ua, r) : [];
     const before = recent.filter((w) => !w.claimed && !isRedirect(w.rec.status));
     const cameFrom = recent.map((w) => w.rec.target);
+    let byUa = this.open.get(addr);
+    if (!byUa) {
+      byUa = new Map();
+      this.open.set(detach(addr), byUa);
+    }
+    let list = byUa.get(ua);
+    if (!list) {
+      list = [];
+      byUa.set(detach(ua), list);
+    }
     const chain: Chain = parent
       ? { visited: new Set(parent.visited).add(r.target), hops: parent.hops + 1 }
       : { visited: new Set([r.target]), hops: 1 };
     const p: Pending = {
       client,
+      addr,
+      ua,
+      list,
       redirect: r,
       target,
       candidates,
@@ -356,11 +376,6 @@ export class PairingEngine {
       done: false,
       seenAfter: false,
     };
-    let list = this.open.get(client);
-    if (!list) {
-      list = [];
-      this.open.set(client, list);
-    }
     list.push(p);
     this.queue.push(p);
     this.openN++;
@@ -401,7 +416,7 @@ export class PairingEngine {
   /** Closes an open redirect whose window ended (or that was pushed out): unfollowed, or an inferred follow-up. */
   private decide(p: Pending): void {
     if (p.done) return;
-    const list = this.open.get(p.client)!;
+    const list = p.list;
     const i = list.indexOf(p);
     if (p.candidates) {
       const choice = this.infer(p);
@@ -461,7 +476,13 @@ export class PairingEngine {
     p.done = true;
     this.openN--;
     list.splice(i, 1);
-    if (list.length === 0) this.open.delete(p.client);
+    if (list.length === 0) {
+      const byUa = this.open.get(p.addr);
+      if (byUa) {
+        byUa.delete(p.ua);
+        if (byUa.size === 0) this.open.delete(p.addr);
+      }
+    }
     const target = p.target
       ? targetText(p.target)
       : followUp
