@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseHar } from '../parsers/har.js';
 import type { InputStats } from '../src/model.js';
+import { mulberry32 } from './prng.js';
 
 const MB = 1024 * 1024;
 
@@ -27,17 +28,6 @@ export interface HarBenchResult {
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const HOSTS = ['www.example.com', 'static.example-cdn.net', 'api.example.com', 'ads.tracker-network.io', 'fonts.gstatic.com'];
 
-/** A small deterministic PRNG, so every run writes the same file. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function header(name: string, value: string) {
   return { name, value };

@@ -1,9 +1,10 @@
 /**
- * Splits a byte stream into lines, in batches. Multi-byte characters survive chunk edges (StringDecoder), a
- * partial last line is carried over, and `\r\n` endings are accepted. A line longer than MAX_LINE is cut there.
+ * Splits a byte stream into lines, in batches. Newlines are found in the bytes and each line is decoded on its
+ * own, so a line's string holds only that line (a string cut from a decoded chunk would keep the whole chunk
+ * alive for as long as any field of it is kept). UTF-8 sequences never contain the newline byte, so a multi-byte
+ * character cannot be split by a cut; a partial last line is carried over to the next chunk; `\r\n` is accepted;
+ * a leading UTF-8 BOM is dropped. A line longer than MAX_LINE is cut there.
  */
-import { StringDecoder } from 'node:string_decoder';
-
 export interface LineBatch {
   /** Line number of `lines[0]` (1-based). */
   first: number;
@@ -13,35 +14,41 @@ export interface LineBatch {
 export const MAX_LINE = 1 << 20;
 
 export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<LineBatch> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+  let carry: Buffer | null = null;
   let lineNo = 1;
-  let bom = true;
+  let start = true;
   for await (const chunk of chunks) {
-    let text = decoder.write(chunk);
-    if (bom) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.length) bom = false;
+    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    if (start && buf.length > 0) {
+      if (buf.length < 3 && buf[0] === 0xef) {
+        carry = buf; // too short to tell whether it is a BOM
+        continue;
+      }
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      start = false;
     }
-    if (carry) text = carry + text;
     const lines: string[] = [];
-    let start = 0;
-    let nl = text.indexOf('\n');
+    let from = 0;
+    let nl = buf.indexOf(10, from);
     while (nl >= 0) {
-      lines.push(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+      const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
+      lines.push(buf.toString('utf8', from, end));
+      from = nl + 1;
+      nl = buf.indexOf(10, from);
     }
-    carry = start === 0 ? text : text.slice(start);
-    if (carry.length > MAX_LINE) {
-      lines.push(carry);
-      carry = '';
+    if (from < buf.length) {
+      const rest = buf.subarray(from);
+      if (rest.length > MAX_LINE) lines.push(rest.toString('utf8'));
+      else carry = Buffer.from(rest); // a copy: the chunk itself can go
     }
     if (lines.length) {
       yield { first: lineNo, lines };
       lineNo += lines.length;
     }
   }
-  carry += decoder.end();
-  if (carry) yield { first: lineNo, lines: [carry.endsWith('\r') ? carry.slice(0, -1) : carry] };
+  if (carry && carry.length) {
+    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+    yield { first: lineNo, lines: [carry.toString('utf8', 0, end)] };
+  }
 }

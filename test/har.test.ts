@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { looksLikeHar, parseHar } from '../parsers/har.js';
 import { AuditError } from '../src/errors.js';
 import { isRedirect, type HttpRecord, type InputStats } from '../src/model.js';
+import { mulberry32 as random } from '../bench/prng.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -52,17 +53,6 @@ function newStats(name = 'test.har'): InputStats {
   return { name, format: 'har', linesRead: 0, records: 0, skipped: 0, bytes: 0, skippedExamples: [] };
 }
 
-/** A seeded PRNG (mulberry32), so a failing chunking is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Chunk sizes from 1 byte to 64 KB, log-uniform so that small chunks (and so many edges) are common. */
 function randomSizes(seed: number): () => number {
