@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { mulberry32 } from './prng.js';
 
-export type GeneratedFormat = 'combined' | 'full';
+export type GeneratedFormat = 'combined' | 'full' | 'json';
 
 export interface GenerateOptions {
   seed?: number;
@@ -461,6 +461,28 @@ function render(e: Ev, t: number, format: GeneratedFormat, rnd: () => number): s
   if (format === 'combined') return head;
   const rt = e.status === 304 || e.status >= 300 && e.status < 400 ? rnd() * 0.004 : rnd() * rnd() * 0.4;
   const reqLen = 180 + c.ua.length + e.path.length + (e.referer.length > 1 ? e.referer.length : 0) + (e.body > 0 ? e.body : 0);
+  if (format === 'json') {
+    // nginx log_format escape=json, with the keys of samples/capture-json.log.
+    return JSON.stringify({
+      time: new Date(t).toISOString().replace('.000Z', '+00:00'),
+      msec: (t / 1000).toFixed(3),
+      remote_addr: c.addr,
+      remote_user: '',
+      request: `${e.method} ${e.path} ${proto}`,
+      method: e.method,
+      uri: e.path,
+      status: String(e.status),
+      body_bytes_sent: String(e.bytes),
+      http_referer: e.referer === '-' ? '' : e.referer,
+      http_user_agent: c.ua,
+      http_x_forwarded_for: c.xff === '-' ? '' : c.xff,
+      request_time: rt.toFixed(3),
+      sent_http_location: e.location,
+      content_length: e.body < 0 ? '' : String(e.body),
+      request_length: String(reqLen),
+      host: e.host,
+    });
+  }
   return `${head} "${c.xff}" ${rt.toFixed(3)} ${(t / 1000).toFixed(3)} "${e.location || '-'}" ${e.body < 0 ? '-' : e.body} ${reqLen} ${e.host}`;
 }
 
@@ -566,8 +588,8 @@ export async function splitLog(src: string, outs: string[], seed = 7): Promise<n
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [out, n, format = 'combined', seed = '42'] = process.argv.slice(2);
-  if (!out || !n || (format !== 'combined' && format !== 'full')) {
-    process.stderr.write('usage: node dist/bench/generate.js OUT.log LINES [combined|full] [SEED]\n');
+  if (!out || !n || (format !== 'combined' && format !== 'full' && format !== 'json')) {
+    process.stderr.write('usage: node dist/bench/generate.js OUT.log LINES [combined|full|json] [SEED]\n');
     process.exitCode = 2;
   } else {
     const t0 = performance.now();

@@ -11,7 +11,7 @@
  * Environment:
  *   BENCH_SIZES=100000,2000000   line counts (10M: BENCH_SIZES=10000000 npm run bench)
  *   BENCH_SEED=42                generator seed
- *   BENCH_FORMATS=combined,full  which generated formats to measure
+ *   BENCH_FORMATS=combined,full,json  which generated formats to measure (json: nginx escape=json)
  *   BENCH_REPEAT=1               runs per case; the fastest is kept (peak RSS: the highest)
  *   BENCH_EXTERNAL=1             time lnav / goaccess when installed (0 to skip)
  *   BENCH_HAR_MB=200             size of the HAR case (0 to skip)
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   mkdirSync(join(OUT, 'home'), { recursive: true });
   const sizes = env('BENCH_SIZES', '100000,2000000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
   const seed = Number(env('BENCH_SEED', '42'));
-  const formats = env('BENCH_FORMATS', 'combined,full').split(',').map((s) => s.trim()) as GeneratedFormat[];
+  const formats = env('BENCH_FORMATS', 'combined,full,json').split(',').map((s) => s.trim()) as GeneratedFormat[];
   const repeat = Math.max(1, Number(env('BENCH_REPEAT', '1')));
   const external = env('BENCH_EXTERNAL', '1') !== '0';
   const harMB = Number(env('BENCH_HAR_MB', '200'));
