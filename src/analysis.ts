@@ -30,6 +30,8 @@ interface ClientAcc {
   redirects: number;
   followed: number;
   unfollowed: number;
+  /** Unfollowed redirects of unsafe requests (POST, PUT, ...): strong evidence of not following. */
+  unfollowedUnsafe: number;
   exact: number;
   inferred: number;
   violations: ViolationCounts;
@@ -108,6 +110,7 @@ export class Analyzer {
         redirects: 0,
         followed: 0,
         unfollowed: 0,
+        unfollowedUnsafe: 0,
         exact: 0,
         inferred: 0,
         violations: { '303': 0, '307': 0, '308': 0 },
@@ -118,7 +121,10 @@ export class Analyzer {
     }
     acc.redirects++;
     if (p.followUp) acc.followed++;
-    else if (c.finding === 'unfollowed' || c.finding === 'original-retried') acc.unfollowed++;
+    else if (c.finding === 'unfollowed' || c.finding === 'original-retried') {
+      acc.unfollowed++;
+      if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
+    }
     if (p.mode === 'exact') acc.exact++;
     else acc.inferred++;
     acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
@@ -230,7 +236,7 @@ export class Analyzer {
     }
     for (const [key, a] of this.clients) {
       const { address, userAgent } = splitClientKey(key);
-      const verdicts = verdictsOf(a.violations, a.unfollowed);
+      const verdicts = verdictsOf(a.violations, a.unfollowed, a.followed, a.unfollowedUnsafe);
       const examples = [...a.examples.values()]
         .filter((e) => e.finding !== 'followed')
         .sort((x, y) => EXAMPLE_RANK.get(x.finding)! - EXAMPLE_RANK.get(y.finding)!);

@@ -94,13 +94,22 @@ export function classify(pair: Pair): Classification {
 export const VERDICTS = ['mishandles-303', 'mishandles-307', 'mishandles-308', 'does-not-follow', 'correct'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** A client's verdicts, most serious first; the first is "the" verdict. */
-export function verdictsOf(violations: Record<'303' | '307' | '308', number>, unfollowed: number): Verdict[] {
+/**
+ * A client's verdicts, most serious first; the first is "the" verdict. `does-not-follow` needs strong evidence:
+ * an unsafe request (POST, PUT, ...) left at its redirect, or more redirects left than followed. A few GETs
+ * left alone are weak evidence: a browser may take the target from its cache, and then no log shows it.
+ */
+export function verdictsOf(
+  violations: Record<'303' | '307' | '308', number>,
+  unfollowed: number,
+  followed = 0,
+  unfollowedUnsafe = unfollowed,
+): Verdict[] {
   const out: Verdict[] = [];
   if (violations['303'] > 0) out.push('mishandles-303');
   if (violations['307'] > 0) out.push('mishandles-307');
   if (violations['308'] > 0) out.push('mishandles-308');
-  if (unfollowed > 0) out.push('does-not-follow');
+  if (unfollowedUnsafe > 0 || (unfollowed > 0 && unfollowed >= followed)) out.push('does-not-follow');
   if (out.length === 0) out.push('correct');
   return out;
 }

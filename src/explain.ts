@@ -560,9 +560,10 @@ const TOPICS: Record<string, Topic> = {
         heading: 'How it is decided',
         text: [
           FOLLOW_UP,
-          'A redirect with no follow-up is original-retried when, after it, the same client requested the ' +
-            'redirecting URL again with the same method (with Location logged: before any request to the ' +
-            'Location; without it: among the client\'s requests in the window).',
+          'A redirect of an unsafe request (POST, PUT, PATCH, DELETE) with no follow-up is original-retried when, ' +
+            'after it, the same client requested the redirecting URL again with the same method (with Location ' +
+            'logged: before any request to the Location; without it: among the client\'s requests in the window). ' +
+            'A repeated GET is not a retry: a page may request one URL twice and follow both redirects.',
         ],
       },
       {
@@ -952,15 +953,17 @@ const TOPICS: Record<string, Topic> = {
       {
         heading: 'Meaning',
         text: [
-          'The client left at least one redirect unfollowed: it made no request to the Location within the window, ' +
-            'or re-sent the original request instead.',
+          'The client left redirects unfollowed: it made no request to the Location within the window, or re-sent ' +
+            'the original request instead.',
         ],
       },
       {
         heading: 'How it is decided',
         text: [
-          'At least one pair is unfollowed or original-retried (redirect-loop, missing-location and open-at-end do ' +
-            'not count: they are not the client\'s doing). It ranks after mishandles-303/307/308.',
+          'An unsafe request (POST, PUT, ...) was left at its redirect, or the client left at least as many ' +
+            'redirects as it followed. A few GETs left alone are not enough: a browser may take the target from its ' +
+            'cache, and then no log shows the follow-up. Pairs that are redirect-loop, missing-location or ' +
+            'open-at-end do not count: they are not the client\'s doing. It ranks after mishandles-303/307/308.',
           VERDICT_TRAFFIC,
         ],
       },

@@ -152,12 +152,28 @@ function stripFragment(s: string): string {
   return h < 0 ? s : s.slice(0, h);
 }
 
-/** Resolves a Location against the request that received it. */
+const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*:)?\/\/([^/?#]*)([^#]*)/;
+
+/**
+ * Resolves a Location against the request that received it. Absolute and scheme-relative Locations are split
+ * by hand rather than through `URL`, which would re-encode the path and drop a bare trailing `?`, so that the
+ * target stays comparable with the request line as the client sent it.
+ */
 export function resolveLocation(r: HttpRecord, location: string): Target | null {
   const loc = location.trim();
   // The common case: an absolute path with no dot segments needs no URL parsing.
   if (loc.charCodeAt(0) === 47 && loc.charCodeAt(1) !== 47 && loc.indexOf('/.') < 0) {
     return { path: stripFragment(loc), host: r.host ? stripPort(r.host) : null };
+  }
+  const abs = ABSOLUTE.exec(loc);
+  if (abs) {
+    let host = abs[2]!;
+    const at = host.lastIndexOf('@');
+    if (at >= 0) host = host.slice(at + 1);
+    let path = abs[3]!;
+    if (path === '') path = '/';
+    else if (path.charCodeAt(0) === 63 /* ? */) path = `/${path}`;
+    return { path, host: host === '' ? null : stripPort(host) };
   }
   try {
     const base = `${r.scheme ?? 'http'}://${r.host ?? 'host.invalid'}${r.target.startsWith('/') ? r.target : '/'}`;
@@ -169,9 +185,25 @@ export function resolveLocation(r: HttpRecord, location: string): Target | null 
   }
 }
 
+/** Same path and query; a bare trailing `?` (an empty query) does not make another URL. */
+function sameTarget(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb + 1 && a.charCodeAt(la - 1) === 63) return a.startsWith(b);
+  if (lb === la + 1 && b.charCodeAt(lb - 1) === 63) return b.startsWith(a);
+  return false;
+}
+
 function matches(t: Target, r: HttpRecord): boolean {
-  if (r.target !== t.path && stripFragment(r.target) !== t.path) return false;
+  if (!sameTarget(r.target, t.path) && !sameTarget(stripFragment(r.target), t.path)) return false;
   return t.host === null || r.host === null || stripPort(r.host) === t.host;
+}
+
+/** `r` asks for the same URL as `orig` (hosts compared when both are known). */
+function sameRequestUrl(r: HttpRecord, orig: HttpRecord): boolean {
+  if (r.target !== orig.target) return false;
+  return r.host === null || orig.host === null || stripPort(r.host) === stripPort(orig.host);
 }
 
 function routeKeyOf(r: HttpRecord): string {
@@ -286,7 +318,9 @@ export class PairingEngine {
       const p = list[i]!;
       p.seenAfter = true;
       if (r.time - p.redirect.time > window) continue;
-      const again = r.target === p.redirect.target;
+      // The client asks for the redirecting URL again instead of following: that closes this redirect, unless
+      // it is the same safe request (a page may GET one URL twice in parallel, and follow both redirects).
+      const again = sameRequestUrl(r, p.redirect) && !(r.method === p.redirect.method && isSafe(r.method));
       if (p.target) {
         if (!matched && matches(p.target, r)) {
           matched = true;
@@ -294,7 +328,6 @@ export class PairingEngine {
           w.chain = p.chain;
           this.resolve(p, list, i, r, null);
         } else if (again) {
-          // The client asked for the redirecting URL again instead of following: that closes this redirect.
           this.resolve(p, list, i, null, r.method === p.redirect.method ? r : null);
         }
       } else if (p.candidates && !p.superseded) {
@@ -458,7 +491,7 @@ export class PairingEngine {
       // Logged just before the redirect: only taken when it is where the population goes (it cannot vote).
       for (const w of p.before) if (!w.claimed && w.rec.target === best && best !== r.target) return take(w);
     }
-    const retried = cands.find((w) => w.rec.method === r.method && w.rec.target === r.target)?.rec ?? null;
+    const retried = isSafe(r.method) ? null : (cands.find((w) => w.rec.method === r.method && sameRequestUrl(w.rec, r))?.rec ?? null);
     // Where the population goes is where this client just came from: it left a loop.
     const loop = best !== null && (best === r.target || p.cameFrom.includes(best));
     return { followUp: null, retried, loop };
@@ -511,6 +544,10 @@ function leadsTo(prev: HttpRecord, r: HttpRecord): boolean {
   if (!isRedirect(prev.status) || prev.location === null) return false;
   const t = resolveLocation(prev, prev.location);
   return t !== null && matches(t, r);
+}
+
+function isSafe(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
 function targetText(t: Target): string {

@@ -53,4 +53,14 @@ describe('verdict of a client', () => {
     expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 0)).toEqual(['correct']);
     expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 3)).toEqual(['does-not-follow']);
   });
+
+  it('needs strong evidence for does-not-follow: an unsafe request left, or more left than followed', () => {
+    const none = { '303': 0, '307': 0, '308': 0 };
+    // A browser that followed 43 redirects and left one GET (its target came from the cache): correct.
+    expect(verdictsOf(none, 1, 43, 0)).toEqual(['correct']);
+    // urllib: a POST through 307 left at the redirect.
+    expect(verdictsOf(none, 1, 43, 1)).toEqual(['does-not-follow']);
+    // A crawler that never follows.
+    expect(verdictsOf(none, 4, 0, 0)).toEqual(['does-not-follow']);
+  });
 });

@@ -154,3 +154,40 @@ describe('pairing when the log does not record Location (inferred from the popul
     expect(pairs.map((p) => p.followUp?.line)).toEqual([3, 6]);
   });
 });
+
+describe('what real captures taught the pairing', () => {
+  it('a Location with a bare trailing "?" is the URL the browser then requests (doubleclick in a real HAR)', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, host: 'ad.example', target: '/a;x=1', status: 302, location: 'https://ad.example/b;y=2;ord=42?', ...logged }),
+      rec({ line: 2, time: T0 + 5, host: 'ad.example', target: '/b;y=2;ord=42?', ...logged }),
+    ]);
+    expect(pairs[0]!.followUp?.line).toBe(2);
+  });
+
+  it('the same path on another host is not the original asked again (webtrends in a real HAR)', () => {
+    const pairs = run([
+      rec({ line: 1, time: T0, host: 'statse.example', target: '/dcs.gif?x=1', status: 303, location: '/dcs.gif?r=1&x=1', ...logged }),
+      rec({ line: 2, time: T0 + 5, host: 'scs.example', target: '/dcs.gif?x=1', ...logged }),
+      rec({ line: 3, time: T0 + 9, host: 'statse.example', target: '/dcs.gif?r=1&x=1', ...logged }),
+    ]);
+    expect(pairs[0]!.followUp?.line).toBe(3);
+  });
+
+  it('a page may GET one URL twice and follow both redirects; a re-sent POST is original-retried', () => {
+    const gets = run([
+      rec({ line: 1, time: T0, target: '/drt/ui', status: 302, location: '/drt/si', ...logged }),
+      rec({ line: 2, time: T0 + 70, target: '/drt/ui', status: 302, location: '/drt/si', ...logged }),
+      rec({ line: 3, time: T0 + 71, target: '/drt/si', ...logged }),
+      rec({ line: 4, time: T0 + 98, target: '/drt/si', ...logged }),
+    ]);
+    expect(gets.map((p) => [p.redirect.line, p.followUp?.line])).toEqual([
+      [2, 3],
+      [1, 4],
+    ]);
+    const posts = run([
+      rec({ line: 1, time: T0, method: 'POST', target: '/pay', status: 307, location: '/pay2', ...logged }),
+      rec({ line: 2, time: T0 + 100, method: 'POST', target: '/pay', status: 200, ...logged }),
+    ]);
+    expect(posts[0]!.retried?.line).toBe(2);
+  });
+});
