@@ -21,6 +21,7 @@
  */
 import { isRedirect, type HttpRecord } from './model.js';
 import { detach } from './strings.js';
+import { normalisePath } from './routes.js';
 
 export type PairMode = 'exact' | 'inferred';
 
@@ -206,8 +207,12 @@ function sameRequestUrl(r: HttpRecord, orig: HttpRecord): boolean {
   return r.host === null || orig.host === null || stripPort(r.host) === stripPort(orig.host);
 }
 
+/**
+ * Inference learns per route, with ids normalised and the query dropped: after `POST /orders/123/pay` clients go
+ * to `/orders/{id}/done`, so every order teaches the others (and the table stays small).
+ */
 function routeKeyOf(r: HttpRecord): string {
-  return `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`;
+  return `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${normalisePath(r.target)}`;
 }
 
 const MAX_VOTES_PER_ROUTE = 64;
@@ -331,7 +336,7 @@ export class PairingEngine {
           this.resolve(p, list, i, null, r.method === p.redirect.method ? r : null);
         }
       } else if (p.candidates && !p.superseded) {
-        if (p.candidates.length === 0) this.vote(p.routeKey, r.target);
+        if (p.candidates.length === 0) this.vote(p.routeKey, normalisePath(r.target));
         if (p.candidates.length < this.opts.maxCandidates) p.candidates.push(w);
         if (again) p.superseded = true;
       }
@@ -487,13 +492,14 @@ export class PairingEngine {
       }
     }
     if (best !== null) {
-      for (const w of cands) if (!w.claimed && w.rec.target === best) return take(w);
+      const self = normalisePath(r.target);
+      for (const w of cands) if (!w.claimed && normalisePath(w.rec.target) === best) return take(w);
       // Logged just before the redirect: only taken when it is where the population goes (it cannot vote).
-      for (const w of p.before) if (!w.claimed && w.rec.target === best && best !== r.target) return take(w);
+      for (const w of p.before) if (!w.claimed && best !== self && normalisePath(w.rec.target) === best) return take(w);
     }
     const retried = isSafe(r.method) ? null : (cands.find((w) => w.rec.method === r.method && sameRequestUrl(w.rec, r))?.rec ?? null);
     // Where the population goes is where this client just came from: it left a loop.
-    const loop = best !== null && (best === r.target || p.cameFrom.includes(best));
+    const loop = best !== null && (best === normalisePath(r.target) || p.cameFrom.some((t) => normalisePath(t) === best));
     return { followUp: null, retried, loop };
   }
 

@@ -142,6 +142,21 @@ describe('pairing when the log does not record Location (inferred from the popul
     ]);
   });
 
+  it('learns across ids: every order teaches where POST /orders/{id}/pay sends clients', () => {
+    const records: HttpRecord[] = [];
+    let line = 0;
+    for (const id of [1, 2, 3]) {
+      records.push(rec({ line: ++line, time: T0 + line, userAgent: `c${id}`, method: 'POST', target: `/orders/${id}/pay`, status: 303 }));
+      records.push(rec({ line: ++line, time: T0 + line, userAgent: `c${id}`, target: `/orders/${id}/done` }));
+    }
+    // This client's browser fetched a stylesheet first: the population says the follow-up is the order page.
+    records.push(rec({ line: ++line, time: T0 + line, userAgent: 'c4', method: 'POST', target: '/orders/4/pay', status: 303 }));
+    records.push(rec({ line: ++line, time: T0 + line, userAgent: 'c4', target: '/style.css' }));
+    records.push(rec({ line: ++line, time: T0 + line, userAgent: 'c4', target: '/orders/4/done' }));
+    const c4 = run(records).find((p) => p.redirect.userAgent === 'c4')!;
+    expect(c4.followUp?.target).toBe('/orders/4/done');
+  });
+
   it('recognises a trailing-slash redirect and a Referer naming the redirecting URL', () => {
     const pairs = run([
       rec({ line: 1, time: T0, target: '/projects/x', status: 301 }),
