@@ -165,3 +165,25 @@ describe('columnar and mapped output', () => {
     expect(cli(['analyze', '--field', 'nonsense', f]).code).toBe(2);
   });
 });
+
+describe('stdout is the report, stderr the diagnostics', () => {
+  it('`... | head -1` exits cleanly: no EPIPE, no stack trace', () => {
+    const r = spawnSync('bash', ['-c', `node ${ROOT}dist/src/bin.js analyze --report ndjson ${COMBINED} | head -1; exit \${PIPESTATUS[0]}`], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.toString()).toBe('');
+  });
+
+  it('diagnostics are JSON lines (pino) when stderr is not a terminal, and --log-level sets what is said', () => {
+    const f = join(tmp, 'diag.log');
+    writeFileSync(f, `${lines[0]}\nnot a log line\n`);
+    const warn = cli(['analyze', '--report', 'json', f]);
+    const events = warn.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(events).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining('skipped 1 of 2 lines') })]);
+    const info = cli(['analyze', '--report', 'json', '--log-level', 'info', f]);
+    expect(info.stderr).toContain('"msg":"input read"');
+    expect(cli(['analyze', '--report', 'json', '--log-level', 'silent', f]).stderr).toBe('');
+  });
+});
