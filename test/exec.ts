@@ -1,5 +1,7 @@
 /** Runs the built CLI as a user would (knip's habit): a real process, NO_COLOR, stdin from a buffer. */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/report.js';
 
@@ -37,3 +39,25 @@ export function verdictMap(report: AuditReport): Record<string, string> {
 
 export const FULL_FORMAT =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for" $request_time $msec "$sent_http_location" $content_length $request_length $host';
+
+/** The report of samples/capture-full.log as the CLI makes it, with only `generatedAt` pinned (for golden files). */
+export async function captureReport(): Promise<AuditReport> {
+  const { analyzeFiles } = await import('../src/run.js');
+  const { compileLogFormat } = await import('../parsers/log-format.js');
+  // Input names are as given: relative to the project root, where vitest runs.
+  if (`${process.cwd()}/` !== ROOT) throw new Error(`run the tests from the project root (${ROOT}), not ${process.cwd()}`);
+  const report = await analyzeFiles(['samples/capture-full.log'], { format: compileLogFormat('custom', FULL_FORMAT) });
+  report.generatedAt = '2000-01-01T00:00:00.000Z';
+  return report;
+}
+
+/** Compares with test/golden/NAME; UPDATE_GOLDEN=1 rewrites it. A missing file fails, never passes. */
+export function expectGolden(name: string, actual: string): void {
+  const path = `${ROOT}test/golden/${name}`;
+  if (process.env['UPDATE_GOLDEN'] === '1') {
+    mkdirSync(`${ROOT}test/golden`, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  if (!existsSync(path)) throw new Error(`${path} is missing: run with UPDATE_GOLDEN=1 to write it`);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}

@@ -3,14 +3,11 @@
  * and IIS have no permissively licensed real sample with redirects, so their fixtures hold the examples of the
  * vendors' documentation plus lines built in the same layout (see fixtures/formats/PROVENANCE.md).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HttpRecord } from '../src/model.js';
 import { albFormat } from '../parsers/alb.js';
 import { cloudfrontFormat } from '../parsers/cloudfront.js';
 import { haproxyFormat } from '../parsers/haproxy.js';
 import { iisFormat } from '../parsers/iis.js';
-import type { LineFormat } from '../parsers/line-format.js';
 import { SHARED, FIXTURES, lines, ok, parseAll, iso } from './helpers.js';
 
 

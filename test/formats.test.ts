@@ -3,7 +3,6 @@
  * and on fixtures built from each project's documentation, and the detector over every sample and fixture.
  * The text formats (ALB, CloudFront, IIS, HAProxy) are in formats-text.test.ts.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AuditError } from '../src/errors.js';
 import type { HttpRecord } from '../src/model.js';
@@ -13,7 +12,6 @@ import { envoyFormat } from '../parsers/envoy.js';
 import { gitlabFormat } from '../parsers/gitlab.js';
 import { detectLineFormat, lineFormats } from '../parsers/index.js';
 import { jsonLinesFormat, jsonObjectStart, parseFieldOptions, parseJsonLine } from '../parsers/json-lines.js';
-import type { LineFormat } from '../parsers/line-format.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { pinoHttpFormat } from '../parsers/pino-http.js';
 import { traefikFormat } from '../parsers/traefik.js';

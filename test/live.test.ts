@@ -3,22 +3,16 @@
  * reports a finding as soon as its pair is decided, before the input ends, and gives a final summary on SIGINT.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, FULL_FORMAT, ROOT } from './exec.js';
+import { cli, expectGolden, FULL_FORMAT, ROOT } from './exec.js';
 
 const BIN = `${ROOT}dist/src/bin.js`;
 const FULL = 'samples/capture-full.log';
 const lines = readFileSync(`${ROOT}${FULL}`, 'utf8').trimEnd().split('\n');
 
-function golden(name: string, actual: string): void {
-  const path = `${ROOT}test/golden/${name}`;
-  if (process.env['UPDATE_GOLDEN']) writeFileSync(path, actual);
-  if (!existsSync(path)) throw new Error(`missing golden file ${path}: run with UPDATE_GOLDEN=1 to write it`);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
 
 describe('trace', () => {
   it("prints needle's chains hop by hop, with the rule each follow-up broke (golden)", () => {
@@ -26,7 +20,7 @@ describe('trace', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('method-changed-after-307 (exact): 307 requires the same method; POST became GET');
     expect(r.stdout).toContain('(logged before its redirect)');
-    golden('trace-needle.txt', r.stdout);
+    expectGolden('trace-needle.txt', r.stdout);
   });
 
   it('takes a User-Agent substring and prints each matching client', () => {

@@ -11,16 +11,14 @@
  * (`apt-get install -y chromium`), so there they run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileLogFormat } from '../parsers/log-format.js';
 import { CHART_ROUTES, MAX_ROWS, renderHtml } from '../reports/html.js';
 import type { AuditReport } from '../src/report.js';
-import { analyzeFiles } from '../src/run.js';
-import { FULL_FORMAT, ROOT } from './exec.js';
+import { ROOT, captureReport, expectGolden } from './exec.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -34,7 +32,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const OUTPUT = `${ROOT}test/output/`;
-const GOLDEN = `${ROOT}test/golden/capture-full.html`;
 const PINNED = '2000-01-01T00:00:00.000Z';
 
 const XSS_UA = '<script>alert(1)</script>';
@@ -55,14 +52,6 @@ const browserMissing = !existsSync(CHROMIUM)
     : null;
 if (browserMissing) console.warn(`test/report-html.test.ts: SKIPPING the browser tests: ${browserMissing}`);
 
-/** The report of samples/capture-full.log as the CLI makes it, with only `generatedAt` pinned. */
-async function captureReport(): Promise<AuditReport> {
-  // Input names are as given: relative to the project root, where vitest runs.
-  expect(`${process.cwd()}/`).toBe(ROOT);
-  const report = await analyzeFiles(['samples/capture-full.log'], { format: compileLogFormat('custom', FULL_FORMAT) });
-  report.generatedAt = PINNED;
-  return report;
-}
 
 /** The capture with attacker-controlled strings where the traffic puts them: User-Agent, URLs, route. */
 function hostile(report: AuditReport): AuditReport {
@@ -113,12 +102,7 @@ beforeAll(async () => {
 
 describe('html report as text', () => {
   it('matches the golden file test/golden/capture-full.html', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1') {
-      mkdirSync(`${ROOT}test/golden`, { recursive: true });
-      writeFileSync(GOLDEN, html);
-    }
-    expect(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1 to write it`).toBe(true);
-    expect(html).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden('capture-full.html', html);
   });
 
   it('refers to nothing outside the file, and its CSP allows only its own stylesheet and script', () => {

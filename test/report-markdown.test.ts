@@ -3,25 +3,13 @@
  * what the traffic controls (User-Agents, URLs, routes) so a pasted report cannot grow columns, links or HTML.
  * Regenerate the golden file after an intended change with `UPDATE_GOLDEN=1 npx vitest run test/report-markdown`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileLogFormat } from '../parsers/log-format.js';
 import { code, renderMarkdown, text } from '../reports/markdown.js';
 import type { AuditReport } from '../src/report.js';
-import { analyzeFiles } from '../src/run.js';
-import { FULL_FORMAT, ROOT } from './exec.js';
+import { captureReport, expectGolden } from './exec.js';
 
-const GOLDEN = `${ROOT}test/golden/capture-full.md`;
 const PINNED = '2000-01-01T00:00:00.000Z';
 
-/** The report of samples/capture-full.log as the CLI makes it, with only `generatedAt` pinned. */
-async function captureReport(): Promise<AuditReport> {
-  // Input names are as given: relative to the project root, where vitest runs.
-  expect(`${process.cwd()}/`).toBe(ROOT);
-  const report = await analyzeFiles(['samples/capture-full.log'], { format: compileLogFormat('custom', FULL_FORMAT) });
-  report.generatedAt = PINNED;
-  return report;
-}
 
 /** The cells of a GFM table row, split on unescaped `|`. */
 function cells(line: string): string[] {
@@ -40,12 +28,7 @@ describe('markdown report of the real capture (samples/capture-full.log)', () =>
   });
 
   it('matches the golden file test/golden/capture-full.md', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1') {
-      mkdirSync(`${ROOT}test/golden`, { recursive: true });
-      writeFileSync(GOLDEN, md);
-    }
-    expect(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1 to write it`).toBe(true);
-    expect(md).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden('capture-full.md', md);
   });
 
   it('is deterministic: the same model renders the same text, and generatedAt only appears in the last line', () => {
