@@ -187,3 +187,54 @@ describe('stdout is the report, stderr the diagnostics', () => {
     expect(cli(['analyze', '--report', 'json', '--log-level', 'silent', f]).stderr).toBe('');
   });
 });
+
+describe('formats are recognised from content, stdin included, or forced', () => {
+  const HAR = `${ROOT}test/fixtures/har/`;
+
+  it('reads HAR and JSON lines from stdin, and several HAR files at once', () => {
+    const chrome = readFileSync(`${HAR}gatling__gatling__gatling-recorder__src__test__resources__har__chrome61__redirect-post.har`);
+    const viaStdin = json(['-'], chrome).report;
+    expect(viaStdin.inputs[0]).toMatchObject({ name: '-', format: 'har', records: 2 });
+    expect(viaStdin.clients.map((c) => c.verdict)).toEqual(['correct']);
+
+    const both = json([
+      `${HAR}gatling__gatling__gatling-recorder__src__test__resources__har__chrome61__redirect-post.har`,
+      `${HAR}gatling__gatling__gatling-recorder__src__test__resources__har__firefox56__redirect-post.har`,
+    ]).report;
+    // Two browsers, each through its POST -> 303 -> GET.
+    expect(both.totals.redirects).toBe(2);
+    expect(both.clients.map((c) => c.address).sort()).toEqual(['har:Firefox', 'har:WebInspector']);
+    expect(both.totals.findings).toEqual({ followed: 2 });
+
+    const jsonLines = json(['-'], readFileSync(`${ROOT}samples/capture-json.log`)).report;
+    expect(jsonLines.inputs[0]!.format).toBe('nginx-json');
+  });
+
+  it('--input-format forces a format, and an unknown name is a usage error', () => {
+    // Forced to common, the combined capture loses its User-Agents: clients are addresses only.
+    const forced = json(['--input-format', 'common', COMBINED]).report;
+    expect(forced.inputs[0]!.format).toBe('common');
+    expect(forced.clients.every((c) => c.userAgent === null)).toBe(true);
+    const r = cli(['analyze', '--input-format', 'nope', COMBINED]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown input format "nope"');
+  });
+
+  it('a truncated HAR reports how far it got, keeps what it read, and exits 2', () => {
+    const full = readFileSync(`${HAR}sitespeedio__pagexray__test__files__redirect__arcelormittal.com.har`);
+    const cut = join(tmp, 'cut.har');
+    writeFileSync(cut, full.subarray(0, Math.floor(full.length * 0.6)));
+    const r = cli(['analyze', '--report', 'json', cut]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/truncated HAR: read \d+ entries/);
+    const partial = JSON.parse(r.stdout);
+    expect(partial.inputs[0].records).toBeGreaterThan(0);
+    expect(partial.errors[0].code).toBe('TRUNCATED_HAR');
+    const notHar = join(tmp, 'not.json');
+    writeFileSync(notHar, JSON.stringify({ hello: 'world', list: [1, 2, 3] }, null, 2));
+    const n = cli(['analyze', notHar]);
+    expect(n.code).toBe(2);
+    expect(n.stderr.trim().split('\n')).toHaveLength(1);
+    expect(n.stderr).toMatch(/JSON but/);
+  });
+});
