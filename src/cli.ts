@@ -75,6 +75,10 @@ interface AnalyzeFlags {
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
+  if ((files.length === 0 || files.includes('-')) && process.stdin.isTTY) {
+    // Nothing would ever come: say how to give a log instead of waiting silently.
+    throw new AuditError('USAGE', 'no input: give log or HAR files, or pipe a log in (zcat access.log.gz | redirect-audit analyze -)');
+  }
   const log = createLogger(flags.logLevel);
   const reportName = flags.report ?? (process.stdout.isTTY && !flags.output ? 'text' : 'json');
   const render = REPORTERS[reportName];
