@@ -4,20 +4,25 @@
  *
  * - A client is the remote address (or the first X-Forwarded-For address) plus the User-Agent as logged.
  * - When the log records Location (`exact`), the follow-up is the client's first later request to the resolved
- *   Location within the window; requests to other URLs in between do not break it.
+ *   Location within the window; requests to other URLs in between do not break it. When two open redirects of a
+ *   client point at the same URL, the request follows the newest.
  * - When it does not (`inferred`), the client's requests within the window are kept as candidates (a bounded
- *   number), and when the window closes the target is chosen from the population: the URL most clients of the
- *   same route requested first after that redirect, or a structural clue (the same path plus a trailing slash,
- *   a Referer naming the redirecting URL).
- * - A client that re-sends the original request instead of following is `original-retried`.
- *
- * A follow-up may also be logged up to `reorderMs` before its redirect (logs are in completion order).
- *
- * When the input ends, a redirect whose window is still open and after which the client sent nothing more is
- * `openAtEnd` (its follow-up may just not be in this input), not unfollowed.
+ *   number), and when the window closes the target is chosen: a structural clue (the same path plus a trailing
+ *   slash, a Referer naming the redirecting URL), else the URL most clients of the same normalised route
+ *   requested first after that redirect.
+ * - A follow-up may be logged up to `reorderMs` before its redirect (logs are in completion order: nginx logs a
+ *   POST after discarding its body, so a client that follows at once can be logged first).
+ * - A client that asks for the redirecting URL again with another method, or re-sends an unsafe request, closes
+ *   that redirect: `original-retried` when it re-sent the same request. A repeated GET closes nothing: a page may
+ *   request one URL twice and follow both redirects.
+ * - Redirects a client went through one after another form a chain; leaving a redirect whose Location the chain
+ *   already visited is a loop, not a failure to follow.
+ * - When the input ends, a redirect whose window is still open and after which the client sent nothing more is
+ *   `openAtEnd` (its follow-up may just not be in this input), not unfollowed.
  *
  * Memory is bounded by the redirects still open: they expire with the window (by the highest timestamp seen, so
- * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open.
+ * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open; the inference votes
+ * are capped per route and in routes.
  */
 import { isRedirect, type HttpRecord } from './model.js';
 import { detach } from './strings.js';
