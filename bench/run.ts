@@ -16,7 +16,7 @@
  *   BENCH_EXTERNAL=1             time lnav / goaccess when installed (0 to skip)
  *   BENCH_HAR_MB=200             size of the HAR case (0 to skip)
  *   BENCH_CPU_PROF=1             run the analyze cases under --cpu-prof (profiles in bench/out/prof/)
- *   BENCH_STREAM_LINES=20000000  lines streamed through a pipe into `analyze -`, RSS sampled (0 to skip)
+ *   BENCH_STREAM_LINES=20000000  lines streamed through a pipe into `analyze --max-clients 10000 -`, RSS sampled (0 to skip)
  *
  * Other entry points:
  *   node dist/bench/run.js --case read|parse|analyze|bytes --file F [--file G] [--log-format full]
