@@ -71,7 +71,7 @@ interface AnalyzeFlags {
   field: string[];
   follow?: boolean;
   interval: number;
-  maxClients: number;
+  maxClients?: number;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -117,7 +117,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     redirectFilter: redirectFilter(narrowing),
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
     collectPairs: NEEDS_PAIRS.has(reportName),
-    maxClients: flags.maxClients,
+    maxClients: flags.maxClients ?? 1_000_000,
     onSources: (opened) => {
       sources = opened;
       progress.start();
@@ -176,7 +176,7 @@ async function followCommand(
       filter: recordFilter(narrowing),
       redirectFilter: redirectFilter(narrowing),
       monitoring: { maxHops: flags.maxHops },
-      maxClients: flags.maxClients,
+      maxClients: flags.maxClients ?? 100_000,
       intervalMs: flags.interval,
       signal: controller.signal,
       write: (line) => {
@@ -242,7 +242,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--bucket <duration>', 'width of the time buckets (default: picked for at most 96)').argParser(parseDuration))
     .option('--follow', 'live: follow one input (a file across rotation, or "-"), print each finding as an NDJSON line as soon as it is decided')
     .addOption(new Option('--interval <duration>', 'with --follow: a summary line this often').argParser(parseDuration).default(60_000, '60s'))
-    .addOption(new Option('--max-clients <n>', 'clients tracked at most; the least recently seen is dropped and counted').argParser(positiveInt).default(1_000_000))
+    .addOption(
+      new Option('--max-clients <n>', 'clients tracked at most; the least recently seen is dropped and counted (default: 1,000,000; 100,000 with --follow)').argParser(
+        positiveInt,
+      ),
+    )
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
     .action(async (files: string[], flags: AnalyzeFlags) => {
