@@ -96,6 +96,17 @@ describe('narrowing', () => {
     expect(route.totals.redirects).toBe(80);
   });
 
+  it('--max-clients keeps the most recently seen clients and counts the ones it dropped', () => {
+    const all = json(['--log-format', FULL_FORMAT, FULL]).report;
+    const capped = json(['--log-format', FULL_FORMAT, '--max-clients', '3', FULL]).report;
+    // The capture drives its clients one after another; the last three with redirects are kept.
+    expect(capped.clients.map((c) => c.address).sort()).toEqual(['127.0.0.40', '127.0.0.41', '127.0.0.42']);
+    expect(capped.totals.evictedClients).toBeGreaterThanOrEqual(all.clients.length - 3);
+    // LWP, the last one, was never dropped: its counts are those of the uncapped run.
+    const lwp = (r: typeof all) => r.clients.find((c) => c.address === '127.0.0.42');
+    expect(lwp(capped)).toEqual(lwp(all));
+  });
+
   it('--since and --until select by time, absolute or relative to now', () => {
     const all = json(['--log-format', FULL_FORMAT, FULL]).report;
     const mid = new Date((Date.parse(all.period.first!) + Date.parse(all.period.last!)) / 2).toISOString();
