@@ -39,6 +39,35 @@ interface ClientAcc {
   examples: Map<PairFinding, Example>;
 }
 
+function newClientAcc(): ClientAcc {
+  return {
+    redirects: 0,
+    followed: 0,
+    unfollowed: 0,
+    unfollowedUnsafe: 0,
+    exact: 0,
+    inferred: 0,
+    violations: { '303': 0, '307': 0, '308': 0 },
+    findings: {},
+    examples: new Map(),
+  };
+}
+
+/** One pair into a client's (or the overall) counts. */
+function count(acc: ClientAcc, p: Pair, c: Classification): void {
+  acc.redirects++;
+  if (p.followUp) acc.followed++;
+  else if (c.finding === 'unfollowed' || c.finding === 'original-retried') {
+    acc.unfollowed++;
+    if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
+  }
+  if (p.mode === 'exact') acc.exact++;
+  else acc.inferred++;
+  acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
+  const v = VIOLATION_OF.get(c.finding);
+  if (v) acc.violations[v]++;
+}
+
 const VIOLATION_OF = new Map<PairFinding, keyof ViolationCounts>();
 for (const [code, names] of Object.entries(VIOLATIONS)) {
   for (const n of names) VIOLATION_OF.set(n, code as keyof ViolationCounts);
@@ -54,6 +83,8 @@ export class Analyzer {
   private readonly redirectFilter: ((r: HttpRecord) => boolean) | undefined;
   private readonly maxClients: number;
   private evicted = 0;
+  /** Every pair counted, whatever became of its client's entry. */
+  private readonly all: ClientAcc = newClientAcc();
   private inputNames: string[] = [];
   private records = 0;
   private notModified = 0;
@@ -106,30 +137,12 @@ export class Analyzer {
         this.clients.delete(this.clients.keys().next().value!);
         this.evicted++;
       }
-      acc = {
-        redirects: 0,
-        followed: 0,
-        unfollowed: 0,
-        unfollowedUnsafe: 0,
-        exact: 0,
-        inferred: 0,
-        violations: { '303': 0, '307': 0, '308': 0 },
-        findings: {},
-        examples: new Map(),
-      };
+      acc = newClientAcc();
       this.clients.set(detach(p.client), acc);
     }
-    acc.redirects++;
-    if (p.followUp) acc.followed++;
-    else if (c.finding === 'unfollowed' || c.finding === 'original-retried') {
-      acc.unfollowed++;
-      if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
-    }
-    if (p.mode === 'exact') acc.exact++;
-    else acc.inferred++;
-    acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
-    const v = VIOLATION_OF.get(c.finding);
-    if (v) acc.violations[v]++;
+    count(acc, p, c);
+    // The totals count every pair, also those of clients dropped by --max-clients.
+    count(this.all, p, c);
     if (!acc.examples.has(c.finding)) acc.examples.set(c.finding, this.example(p, c));
     this.monitoring.pair(p, c);
     if (this.pairRows) this.pairRows.push(this.row(p, c));
@@ -257,20 +270,17 @@ export class Analyzer {
         findings: sortKeys(a.findings),
         examples,
       });
-      totals.redirects += a.redirects;
-      totals.followed += a.followed;
-      totals.unfollowed += a.unfollowed;
-      totals.missingLocation += a.findings['missing-location'] ?? 0;
-      totals.openAtEnd += a.findings['open-at-end'] ?? 0;
-      totals.pairing.exact += a.exact;
-      totals.pairing.inferred += a.inferred;
-      for (const k of ['303', '307', '308'] as const) totals.violations[k] += a.violations[k];
-      for (const [f, n] of Object.entries(a.findings)) {
-        totals.findings[f as PairFinding] = (totals.findings[f as PairFinding] ?? 0) + n;
-      }
       totals.verdicts[verdicts[0]!] = (totals.verdicts[verdicts[0]!] ?? 0) + 1;
     }
-    totals.findings = sortKeys(totals.findings);
+    const all = this.all;
+    totals.redirects = all.redirects;
+    totals.followed = all.followed;
+    totals.unfollowed = all.unfollowed;
+    totals.missingLocation = all.findings['missing-location'] ?? 0;
+    totals.openAtEnd = all.findings['open-at-end'] ?? 0;
+    totals.pairing = { exact: all.exact, inferred: all.inferred };
+    totals.violations = { ...all.violations };
+    totals.findings = sortKeys({ ...all.findings });
     clients.sort(compareClients);
     return {
       schemaVersion: SCHEMA_VERSION,
