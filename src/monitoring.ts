@@ -91,7 +91,8 @@ function round(x: number, digits = 6): number {
 
 interface RouteAcc {
   fig: FigAcc;
-  statuses: Map<number, number>;
+  /** Requests by status code (100-999), counted in place. */
+  statuses: Uint32Array;
   redirectCodes: Map<number, RecordRef>;
   findings: Map<ServerFinding, { count: number; example: RouteFinding['example'] }>;
 }
@@ -119,6 +120,8 @@ export class Monitoring {
   private readonly byMethod = new Map<string, Map<string, RouteAcc>>();
   private readonly other: RouteAcc = newRoute();
   private readonly minutes = new Map<number, FigAcc>();
+  private lastMinute = Number.NaN;
+  private lastMinuteAcc: FigAcc | null = null;
   /** The chain each redirect waiting for its pair belongs to. */
   private readonly chainOf = new Map<HttpRecord, ChainAcc>();
 
@@ -157,12 +160,20 @@ export class Monitoring {
   private minute(t: number): FigAcc | null {
     if (Number.isNaN(t)) return null;
     const k = Math.floor(t / MINUTE);
+    // Consecutive lines nearly always share their minute.
+    if (k === this.lastMinute && this.lastMinuteAcc) return this.lastMinuteAcc;
     let acc = this.minutes.get(k);
     if (!acc) {
-      if (this.minutes.size >= MAX_MINUTES) this.minutes.delete(this.minutes.keys().next().value!);
+      if (this.minutes.size >= MAX_MINUTES) {
+        const oldest = this.minutes.keys().next().value!;
+        this.minutes.delete(oldest);
+        if (oldest === this.lastMinute) this.lastMinuteAcc = null;
+      }
       acc = new FigAcc();
       this.minutes.set(k, acc);
     }
+    this.lastMinute = k;
+    this.lastMinuteAcc = acc;
     return acc;
   }
 
@@ -181,7 +192,7 @@ export class Monitoring {
     this.overall.count(ok, redirect, r.duration);
     route.fig.count(ok, redirect, r.duration);
     if (bucket) bucket.count(ok, redirect, r.duration);
-    route.statuses.set(r.status, (route.statuses.get(r.status) ?? 0) + 1);
+    if (r.status >= 100 && r.status <= 999) route.statuses[r.status - 100]!++;
     if (!redirect) return;
     if (!route.redirectCodes.has(r.status)) route.redirectCodes.set(r.status, this.ref(r));
     const one = () => ({ redirect: this.ref(r), followUp: null, final: null, hops: null });
@@ -305,7 +316,7 @@ export class Monitoring {
       routes.push({
         route: name,
         figures: acc.fig.figures(),
-        statuses: Object.fromEntries([...acc.statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+        statuses: statusCounts(acc.statuses),
         findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
       });
     }
@@ -349,8 +360,14 @@ export class Monitoring {
   }
 }
 
+function statusCounts(counts: Uint32Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < counts.length; i++) if (counts[i]) out[String(i + 100)] = counts[i]!;
+  return out;
+}
+
 function newRoute(): RouteAcc {
-  return { fig: new FigAcc(), statuses: new Map(), redirectCodes: new Map(), findings: new Map() };
+  return { fig: new FigAcc(), statuses: new Uint32Array(900), redirectCodes: new Map(), findings: new Map() };
 }
 
 function cmp(a: string, b: string): number {
