@@ -85,6 +85,9 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
   if (!render) {
     throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${Object.keys(REPORTERS).join(', ')}`);
   }
+  if (reportName === 'arrow' && !flags.output && process.stdout.isTTY) {
+    throw new AuditError('USAGE', '--report arrow is binary: give -o DIR (one .arrow file per table) or pipe it on');
+  }
   const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
   if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
   const format = flags.logFormat
