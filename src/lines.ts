@@ -18,19 +18,42 @@ export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<
   let lineNo = 1;
   let start = true;
   for await (const chunk of chunks) {
-    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = null;
-    if (start && buf.length > 0) {
+    let buf: Buffer = chunk;
+    if (start) {
+      if (carry) {
+        buf = Buffer.concat([carry, chunk]);
+        carry = null;
+      }
       if (buf.length < 3 && buf[0] === 0xef) {
         carry = buf; // too short to tell whether it is a BOM
         continue;
       }
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-      start = false;
+      if (buf.length > 0) start = false;
     }
     const lines: string[] = [];
     let from = 0;
-    let nl = buf.indexOf(10, from);
+    let nl = buf.indexOf(10);
+    if (carry) {
+      // Only the partial line carried over is joined with the head of this chunk, not the whole chunk.
+      if (nl < 0) {
+        carry = Buffer.concat([carry, buf]);
+        if (carry.length > MAX_LINE) {
+          lines.push(carry.toString('utf8'));
+          carry = null;
+        }
+        if (lines.length) {
+          yield { first: lineNo, lines };
+          lineNo += lines.length;
+        }
+        continue;
+      }
+      const head = Buffer.concat([carry, buf.subarray(0, nl)]);
+      carry = null;
+      lines.push(head.toString('utf8', 0, head.length > 0 && head[head.length - 1] === 13 ? head.length - 1 : head.length));
+      from = nl + 1;
+      nl = buf.indexOf(10, from);
+    }
     while (nl >= 0) {
       const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
       lines.push(buf.toString('utf8', from, end));
