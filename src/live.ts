@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { Analyzer, type AnalyzeOptions } from './analysis.js';
 import { AuditError } from './errors.js';
 import { mergeInputs } from './merge.js';
+import type { HttpRecord } from './model.js';
 import type { AuditReport } from './report.js';
 import { openSource } from './source.js';
 import type { LineFormat } from '../parsers/line-format.js';
@@ -19,7 +20,7 @@ export interface LiveOptions extends AnalyzeOptions {
   format?: LineFormat | undefined;
   inputFormat?: string | undefined;
   stdin?: Readable | undefined;
-  filter?: ((r: import('./model.js').HttpRecord) => boolean) | undefined;
+  filter?: ((r: HttpRecord) => boolean) | undefined;
   /** Milliseconds between summary lines; 0 for none but the last. */
   intervalMs: number;
   /** Where lines go (stdout). */
