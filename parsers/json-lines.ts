@@ -66,11 +66,6 @@ function isSgr(s: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Removes a docker compose / syslog / kubectl prefix before a JSON object; other lines are returned unchanged. */
-export function stripJsonPrefix(line: string): string {
-  const start = jsonObjectStart(line);
-  return start > 0 ? line.slice(start) : line;
-}
 
 /** One line → the JSON object it holds, or the reason it holds none. */
 export function parseJsonLine(line: string): JsonObject | string {

@@ -119,11 +119,6 @@ export class Analyzer {
     this.engine.push(r);
   }
 
-  /** Redirects still waiting for their follow-up. */
-  get openRedirects(): number {
-    return this.engine.openCount;
-  }
-
   private take(p: Pair): void {
     if (this.redirectFilter && !this.redirectFilter(p.redirect)) return;
     const c = classify(p);

@@ -102,8 +102,8 @@ export type Verdict = (typeof VERDICTS)[number];
 export function verdictsOf(
   violations: Record<'303' | '307' | '308', number>,
   unfollowed: number,
-  followed = 0,
-  unfollowedUnsafe = unfollowed,
+  followed: number,
+  unfollowedUnsafe: number,
 ): Verdict[] {
   const out: Verdict[] = [];
   if (violations['303'] > 0) out.push('mishandles-303');

@@ -89,16 +89,10 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     throw new AuditError('USAGE', '--report arrow is binary: give -o DIR (one .arrow file per table) or pipe it on');
   }
   const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
-  if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
-  const format = flags.logFormat
-    ? compileLogFormat('custom', flags.logFormat)
-    : flags.field.length
-      ? jsonLinesFormat(parseFieldOptions(flags.field))
-      : undefined;
+  const format = formatOf(flags);
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
   const narrowing: Narrowing = {
-    since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
-    until: flags.until !== undefined ? parseWhen(flags.until, Date.now(), '--until') : undefined,
+    ...timeNarrowing(flags),
     client: flags.client,
     route: flags.route,
     statuses: flags.status,
@@ -204,19 +198,9 @@ function write(body: string | Uint8Array): Promise<void> {
   });
 }
 
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('redirect-audit')
-    .description('Pairs every 3xx in HTTP access logs and HAR files with the client\'s follow-up, and reports clients that mishandle redirects (303, 307, 308).')
-    .version(VERSION)
-    .exitOverride()
-    .configureOutput({ outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s) });
-
-  program
-    .command('analyze')
-    .description('analyze access logs or HAR files ("-" or nothing reads stdin); plain or gzip')
-    .argument('[files...]', 'log or HAR files; "-" is stdin')
+/** The options every command that reads inputs shares: how to read them, how to pair, which period. */
+function inputOptions(cmd: Command): Command {
+  return cmd
     .option('--log-format <format>', "an nginx log_format ('$remote_addr ... $status ...') or Apache LogFormat ('%h %l %u %t \"%r\" %>s %b') string")
     .option('--input-format <name>', 'force a format by name (see `redirect-audit formats`)')
     .option('--field <name=path>', 'JSON lines: where a field is (address, userAgent, method, target, request, status, location, bodySize, time, referer, host, forwardedFor, duration); repeatable', collect, [])
@@ -231,12 +215,43 @@ export function buildProgram(): Command {
         .choices(['address', 'forwarded-for'])
         .default('address'),
     )
+    .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')
+    .option('--until <when>', 'only requests before: a date/time or a duration before now');
+}
+
+/** `--log-format` or `--field` as a format to force, if given. */
+function formatOf(flags: AnalyzeFlags): LineFormat | undefined {
+  if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
+  if (flags.logFormat) return compileLogFormat('custom', flags.logFormat);
+  return flags.field.length ? jsonLinesFormat(parseFieldOptions(flags.field)) : undefined;
+}
+
+function timeNarrowing(flags: AnalyzeFlags): Pick<Narrowing, 'since' | 'until'> {
+  const now = Date.now();
+  return {
+    since: flags.since !== undefined ? parseWhen(flags.since, now, '--since') : undefined,
+    until: flags.until !== undefined ? parseWhen(flags.until, now, '--until') : undefined,
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('redirect-audit')
+    .description('Pairs every 3xx in HTTP access logs and HAR files with the client\'s follow-up, and reports clients that mishandle redirects (303, 307, 308).')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s) });
+
+  const analyze = program
+    .command('analyze')
+    .description('analyze access logs or HAR files ("-" or nothing reads stdin); plain or gzip')
+    .argument('[files...]', 'log or HAR files; "-" is stdin');
+  inputOptions(analyze)
     .option('--report <name>', `report format: ${Object.keys(REPORTERS).join(', ')} (default: text on a terminal, else json)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout (for arrow: a directory, one .arrow file per table)')
     .option('--strict', 'stop at the first line that cannot be parsed (exit 2)')
     .option('--fail-on <expr>', 'exit 1 when a condition holds, e.g. violations, "307>0", "unfollowed>=10"')
-    .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')
-    .option('--until <when>', 'only requests before: a date/time or a duration before now')
     .option('--client <who>', 'only this client: an address (remote or X-Forwarded-For) or a User-Agent substring')
     .option('--route <glob>', "only redirects of matching routes: '/checkout/*', 'POST /api/**'")
     .addOption(new Option('--status <codes>', 'only redirects with these statuses, e.g. 303,307').argParser(parseStatuses))
@@ -256,27 +271,16 @@ export function buildProgram(): Command {
       process.exitCode = await analyzeCommand(files, flags);
     });
 
-  program
+  const traceCmd = program
     .command('trace')
     .description("one client's requests as redirect chains, one hop a line, with each hop's classification and why")
     .argument('[files...]', 'log or HAR files; "-" is stdin')
-    .requiredOption('--client <who>', 'the client: an address (remote or X-Forwarded-For) or a User-Agent substring')
-    .option('--log-format <format>', 'an nginx log_format or Apache LogFormat string')
-    .option('--input-format <name>', 'force a format by name')
-    .addOption(new Option('--window <duration>', 'how long a client has to follow a redirect').argParser(parseDuration).default(60_000, '60s'))
-    .addOption(new Option('--reorder <duration>', 'how much earlier a follow-up may be logged').argParser(parseDuration).default(2_000, '2s'))
-    .addOption(new Option('--client-key <key>', 'identify clients by address or first X-Forwarded-For').choices(['address', 'forwarded-for']).default('address'))
-    .option('--since <when>', 'only requests at or after this time')
-    .option('--until <when>', 'only requests before this time')
-    .action(async (files: string[], flags: AnalyzeFlags) => {
-      const format = flags.logFormat ? compileLogFormat('custom', flags.logFormat) : undefined;
+    .requiredOption('--client <who>', 'the client: an address (remote or X-Forwarded-For) or a User-Agent substring');
+  inputOptions(traceCmd).action(async (files: string[], flags: AnalyzeFlags) => {
       const byClient = recordFilter({ client: flags.client })!;
-      const byTime = recordFilter({
-        since: flags.since !== undefined ? parseWhen(flags.since, Date.now(), '--since') : undefined,
-        until: flags.until !== undefined ? parseWhen(flags.until, Date.now(), '--until') : undefined,
-      });
+      const byTime = recordFilter(timeNarrowing(flags));
       const { text } = await trace(files, byClient, {
-        format,
+        format: formatOf(flags),
         inputFormat: flags.inputFormat,
         windowMs: flags.window,
         reorderMs: flags.reorder,

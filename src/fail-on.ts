@@ -8,7 +8,7 @@
  * `--baseline`, `new-mishandling` (clients that mishandle now and did not before). The job fails when any
  * condition holds.
  */
-import { PAIR_FINDINGS, VERDICTS } from './classify.js';
+import { PAIR_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './classify.js';
 import { SERVER_FINDINGS } from './report.js';
 import { AuditError } from './errors.js';
 import type { AuditReport } from './report.js';
@@ -19,45 +19,40 @@ export interface Condition {
   op: Op;
   value: number;
   text: string;
+  read: Reader;
 }
 
 const OPS: Op[] = ['>=', '<=', '!=', '>', '<', '='];
 
-function valueOf(report: AuditReport, name: string): number | undefined {
-  const t = report.totals;
-  switch (name) {
-    case 'violations':
-      return t.violations['303'] + t.violations['307'] + t.violations['308'];
-    case '303':
-    case '307':
-    case '308':
-      return t.violations[name];
-    case 'redirects':
-      return t.redirects;
-    case 'skipped':
-      return t.skipped;
-    case 'clients':
-      return t.clients;
-    case 'unfollowed':
-      return t.unfollowed;
-    case 'effective-success':
-      return report.monitoring?.overall.effectiveSuccess ?? 1;
-    case 'apparent-success':
-      return report.monitoring?.overall.apparentSuccess ?? 1;
-    case 'redirect-share':
-      return report.monitoring?.overall.redirectShare ?? 0;
-    case 'new-mishandling':
-      return report.baseline?.newlyMishandling.length ?? 0;
-    default:
-      if ((SERVER_FINDINGS as readonly string[]).includes(name)) {
-        return (report.monitoring?.findings ?? []).filter((f) => f.finding === name).reduce((n, f) => n + f.count, 0);
-      }
-      if ((PAIR_FINDINGS as readonly string[]).includes(name)) return t.findings[name as keyof typeof t.findings] ?? 0;
-      if ((VERDICTS as readonly string[]).includes(name)) {
-        return report.clients.filter((c) => c.verdicts.includes(name as (typeof VERDICTS)[number])).length;
-      }
-      return undefined;
+type Reader = (report: AuditReport) => number;
+
+const NAMED: Record<string, Reader> = {
+  violations: (r) => r.totals.violations['303'] + r.totals.violations['307'] + r.totals.violations['308'],
+  '303': (r) => r.totals.violations['303'],
+  '307': (r) => r.totals.violations['307'],
+  '308': (r) => r.totals.violations['308'],
+  redirects: (r) => r.totals.redirects,
+  skipped: (r) => r.totals.skipped,
+  clients: (r) => r.totals.clients,
+  unfollowed: (r) => r.totals.unfollowed,
+  'effective-success': (r) => r.monitoring.overall.effectiveSuccess ?? 1,
+  'apparent-success': (r) => r.monitoring.overall.apparentSuccess ?? 1,
+  'redirect-share': (r) => r.monitoring.overall.redirectShare ?? 0,
+  'new-mishandling': (r) => r.baseline?.newlyMishandling.length ?? 0,
+};
+
+/** How to read NAME off a report, or undefined when no such name exists. */
+function readerOf(name: string): Reader | undefined {
+  const named = NAMED[name];
+  if (named) return named;
+  if ((SERVER_FINDINGS as readonly string[]).includes(name)) {
+    return (r) => r.monitoring.findings.filter((f) => f.finding === name).reduce((n, f) => n + f.count, 0);
   }
+  if ((PAIR_FINDINGS as readonly string[]).includes(name)) return (r) => r.totals.findings[name as PairFinding] ?? 0;
+  if ((VERDICTS as readonly string[]).includes(name)) {
+    return (r) => r.clients.filter((c) => c.verdicts.includes(name as Verdict)).length;
+  }
+  return undefined;
 }
 
 export function parseFailOn(expr: string): Condition[] {
@@ -79,20 +74,21 @@ export function parseFailOn(expr: string): Condition[] {
           break;
         }
       }
-      if (valueOf(emptyReport, name) === undefined) {
+      const read = readerOf(name);
+      if (!read) {
         throw new AuditError(
           'USAGE',
           `--fail-on: unknown name "${name}" (try violations, 303, 307, 308, unfollowed, effective-success, a finding or a verdict name)`,
         );
       }
-      return { name, op, value, text };
+      return { name, op, value, text, read };
     });
 }
 
 /** The conditions that hold for this report. */
 export function failing(report: AuditReport, conditions: Condition[]): Condition[] {
   return conditions.filter((c) => {
-    const v = valueOf(report, c.name) ?? 0;
+    const v = c.read(report);
     switch (c.op) {
       case '>':
         return v > c.value;
@@ -109,8 +105,3 @@ export function failing(report: AuditReport, conditions: Condition[]): Condition
     }
   });
 }
-
-const emptyReport = {
-  totals: { violations: { '303': 0, '307': 0, '308': 0 }, findings: {}, redirects: 0, skipped: 0, clients: 0, unfollowed: 0 },
-  clients: [],
-} as unknown as AuditReport;

@@ -15,7 +15,7 @@ import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from './model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
-import { normalisePath, routeOf } from './routes.js';
+import { normalisePath } from './routes.js';
 import { detach } from './strings.js';
 
 export interface MonitoringOptions {
@@ -53,6 +53,21 @@ class FigAcc {
     else {
       this.actions++;
       if (ok) this.actionsOk++;
+    }
+  }
+
+  /** One user action ended (+1), or is taken back from here to be counted where its chain started (-1). */
+  action(ok: boolean, sign: 1 | -1 = 1): void {
+    this.actions += sign;
+    if (ok) this.actionsOk += sign;
+  }
+
+  /** One redirect chain decided; its duration when every hop had one. */
+  chain(duration: number | null): void {
+    this.chains++;
+    if (duration !== null) {
+      this.chainDurSum += duration;
+      this.chainDurN++;
     }
   }
 
@@ -99,7 +114,8 @@ interface RouteAcc {
 
 interface ChainAcc {
   start: HttpRecord;
-  route: string;
+  /** Where the chain started: its action is counted there. */
+  route: RouteAcc;
   hops: number;
   duration: number;
   durationKnown: boolean;
@@ -153,9 +169,7 @@ export class Monitoring {
     return acc;
   }
 
-  private route(name: string): RouteAcc {
-    return this.routes.get(name) ?? this.other;
-  }
+
 
   private minute(t: number): FigAcc | null {
     if (Number.isNaN(t)) return null;
@@ -185,7 +199,7 @@ export class Monitoring {
     const redirect = isRedirect(r.status);
     if (r.internal && redirect) {
       // A browser-made redirect (HSTS): no server sent it, so it stays out of every server figure.
-      this.finding(route, r, 'internal-redirect', { redirect: this.ref(r), followUp: null, final: null, hops: null });
+      this.finding(route, 'internal-redirect', { redirect: this.ref(r), followUp: null, final: null, hops: null });
       return;
     }
     const ok = r.status < 400;
@@ -197,13 +211,13 @@ export class Monitoring {
     if (!route.redirectCodes.has(r.status)) route.redirectCodes.set(r.status, this.ref(r));
     const one = () => ({ redirect: this.ref(r), followUp: null, final: null, hops: null });
     const safe = r.method === 'GET' || r.method === 'HEAD';
-    if (r.status === 303 && safe) this.finding(route, r, 'see-other-for-get', one());
-    if (r.status === 302 && r.method === 'POST') this.finding(route, r, 'found-after-post', one());
+    if (r.status === 303 && safe) this.finding(route, 'see-other-for-get', one());
+    if (r.status === 302 && r.method === 'POST') this.finding(route, 'found-after-post', one());
     if ((r.status === 302 || r.status === 303 || r.status === 307) && cacheable(r)) {
-      this.finding(route, r, 'cacheable-temporary-redirect', one());
+      this.finding(route, 'cacheable-temporary-redirect', one());
     }
     if (r.scheme === 'https' && r.location !== null && /^http:\/\//i.test(r.location)) {
-      this.finding(route, r, 'insecure-downgrade', one());
+      this.finding(route, 'insecure-downgrade', one());
     }
   }
 
@@ -213,20 +227,19 @@ export class Monitoring {
     const r = p.redirect;
     let chain = this.chainOf.get(r);
     if (chain) this.chainOf.delete(r);
-    else chain = { start: r, route: routeOf(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false };
+    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false };
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
     else chain.durationKnown = false;
     const route = this.routeFor(r.method, r.target);
     const f = p.followUp;
-    if (p.missingLocation) this.finding(route, r, 'missing-location', this.example(chain, r, null, null));
+    if (p.missingLocation) this.finding(route, 'missing-location', this.example(chain, r, null, null));
     if (f) {
-      const fRoute = routeOf(f.method, f.target);
       if ((r.status === 307 || r.status === 308) && f.method === r.method && (f.status === 405 || f.status === 404 || f.status === 501)) {
-        this.finding(route, r, 'target-rejects-repeated-method', this.example(chain, r, f, f));
+        this.finding(route, 'target-rejects-repeated-method', this.example(chain, r, f, f));
       }
       if (r.status === 303 && f.method === 'GET' && f.status === 405) {
-        this.finding(route, r, 'target-rejects-get', this.example(chain, r, f, f));
+        this.finding(route, 'target-rejects-get', this.example(chain, r, f, f));
       }
       if (isRedirect(f.status) && !f.internal) {
         this.chainOf.set(f, chain);
@@ -234,7 +247,7 @@ export class Monitoring {
       }
       if (f.duration !== null) chain.duration += f.duration;
       else chain.durationKnown = false;
-      this.complete(chain, r, f, fRoute);
+      this.complete(chain, r, f);
       return;
     }
     if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
@@ -252,46 +265,34 @@ export class Monitoring {
   }
 
   /** A chain ended with a final answer `f`: its action moves from f's route (and minute) to where it started. */
-  private complete(chain: ChainAcc, last: HttpRecord, f: HttpRecord, fRoute: string): void {
-    const ok = f.status < 400 ? 1 : 0;
-    // The final answer was counted as an action of its own route, unless narrowing left it out.
-    const from = this.counts(f) ? [this.route(fRoute).fig, this.minute(f.time)] : [];
-    const to = [this.route(chain.route).fig, this.minute(chain.start.time)];
-    for (const acc of from) {
-      if (!acc) continue;
-      acc.actions--;
-      acc.actionsOk -= ok;
+  private complete(chain: ChainAcc, last: HttpRecord, f: HttpRecord): void {
+    const ok = f.status < 400;
+    // The final answer was counted as an action of its own route and minute, unless narrowing left it out.
+    if (this.counts(f)) {
+      this.routeFor(f.method, f.target).fig.action(ok, -1);
+      this.minute(f.time)?.action(ok, -1);
     }
-    for (const acc of [...to, this.overall]) {
-      if (!acc) continue;
-      if (acc !== this.overall) {
-        acc.actions++;
-        acc.actionsOk += ok;
-      }
-      acc.chains++;
-      if (chain.durationKnown) {
-        acc.chainDurSum += chain.duration;
-        acc.chainDurN++;
-      }
-    }
-    const start = this.route(chain.route);
-    if (!ok) this.finding(start, chain.start, 'masked-failure', this.example(chain, last, f, f));
-    if (chain.hops > this.opts.maxHops) this.finding(start, chain.start, 'long-chain', this.example(chain, last, f, f));
+    const startMinute = this.minute(chain.start.time);
+    chain.route.fig.action(ok);
+    startMinute?.action(ok);
+    const duration = chain.durationKnown ? chain.duration : null;
+    for (const acc of [chain.route.fig, startMinute, this.overall]) acc?.chain(duration);
+    if (!ok) this.finding(chain.route, 'masked-failure', this.example(chain, last, f, f));
+    if (chain.hops > this.opts.maxHops) this.finding(chain.route, 'long-chain', this.example(chain, last, f, f));
   }
 
   /** A chain that never completed: one failed action where it started. */
   private incomplete(chain: ChainAcc, last: HttpRecord): void {
-    const start = this.route(chain.route);
-    for (const acc of [start.fig, this.minute(chain.start.time), this.overall]) {
+    for (const acc of [chain.route.fig, this.minute(chain.start.time), this.overall]) {
       if (!acc) continue;
-      acc.actions++;
-      acc.chains++;
+      acc.action(false);
+      acc.chain(null);
     }
-    this.finding(start, chain.start, chain.loop ? 'redirect-loop' : 'masked-failure', this.example(chain, last, null, null));
-    if (chain.hops > this.opts.maxHops) this.finding(start, chain.start, 'long-chain', this.example(chain, last, null, null));
+    this.finding(chain.route, chain.loop ? 'redirect-loop' : 'masked-failure', this.example(chain, last, null, null));
+    if (chain.hops > this.opts.maxHops) this.finding(chain.route, 'long-chain', this.example(chain, last, null, null));
   }
 
-  private finding(route: RouteAcc, _r: HttpRecord, name: ServerFinding, example: RouteFinding['example']): void {
+  private finding(route: RouteAcc, name: ServerFinding, example: RouteFinding['example']): void {
     const f = route.findings.get(name);
     if (f) f.count++;
     else route.findings.set(name, { count: 1, example });

@@ -94,6 +94,9 @@ async function* parseLines(
   const strict = opts.strict ?? false;
   const lines = readLines(countBytes(chunks, stats));
   let format = forced;
+  // One set of format instances per input, for detection and for the fallbacks: the W3C formats keep the #Fields
+  // line of their input, so a second set would hold a copy of the detected format that never saw it.
+  const candidates = forced ? [] : lineFormats();
   const pending: LineBatch[] = [];
   if (!format) {
     // Read enough lines to recognise the format, then parse those and go on.
@@ -114,7 +117,7 @@ async function* parseLines(
       stats.skipped = sample.length;
       return;
     }
-    const found = detectLineFormat(sample, lineFormats());
+    const found = detectLineFormat(sample, candidates);
     if (!found) {
       const first = sample.find((l) => l.trim() !== '') ?? '';
       const trimmed = headText.replace(/^\uFEFF/, '').trimStart();
@@ -132,7 +135,7 @@ async function* parseLines(
   const parse = format.parse;
   // A detected format is tried first; a line it rejects gets a chance with the other formats (one file may mix
   // combined and vhost_combined lines). A forced format gets no fallback.
-  const fallbacks = forced ? [] : lineFormats().filter((f) => f !== format);
+  const fallbacks = forced ? [] : candidates.filter((f) => f !== format);
   const parseLine = (line: string, lineNo: number): HttpRecord | string => {
     const r = parse(line, input, lineNo);
     if (typeof r !== 'string') return r;

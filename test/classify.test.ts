@@ -49,9 +49,9 @@ describe('classification of one redirect and its follow-up', () => {
 
 describe('verdict of a client', () => {
   it('puts the most serious first and says correct only when nothing is wrong', () => {
-    expect(verdictsOf({ '303': 1, '307': 0, '308': 2 }, 1)).toEqual(['mishandles-303', 'mishandles-308', 'does-not-follow']);
-    expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 0)).toEqual(['correct']);
-    expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 3)).toEqual(['does-not-follow']);
+    expect(verdictsOf({ '303': 1, '307': 0, '308': 2 }, 1, 5, 1)).toEqual(['mishandles-303', 'mishandles-308', 'does-not-follow']);
+    expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 0, 5, 0)).toEqual(['correct']);
+    expect(verdictsOf({ '303': 0, '307': 0, '308': 0 }, 3, 2, 0)).toEqual(['does-not-follow']);
   });
 
   it('needs strong evidence for does-not-follow: an unsafe request left, or more left than followed', () => {
