@@ -5,7 +5,8 @@
  * Cases, per input:
  *   read     raw line reading: openInput + readLines (src/lines.ts), counting lines
  *   parse    readLines + the detected format's pure parse, as src/source.ts does it
- *   analyze  the whole job: analyzeFiles + renderJson (also over the input split in two files, as two servers)
+ *   analyze  the whole job: analyzeFiles + renderJson (also over the input split in two files, as two servers), in
+ *            one thread (--threads 1) and with the inputs parsed in worker threads (the default: one per core)
  * plus, when installed, lnav and goaccess on the same file, and HAR throughput via bench/har-bench.ts.
  *
  * Environment:
@@ -15,11 +16,12 @@
  *   BENCH_REPEAT=1               runs per case; the fastest is kept (peak RSS: the highest)
  *   BENCH_EXTERNAL=1             time lnav / goaccess when installed (0 to skip)
  *   BENCH_HAR_MB=200             size of the HAR case (0 to skip)
+ *   BENCH_THREADS=N              threads for the worker-thread analyze column (default: the cores, at least 2)
  *   BENCH_CPU_PROF=1             run the analyze cases under --cpu-prof (profiles in bench/out/prof/)
  *   BENCH_STREAM_LINES=20000000  lines streamed through a pipe into `analyze --max-clients 10000 -`, RSS sampled (0 to skip)
  *
  * Other entry points:
- *   node dist/bench/run.js --case read|parse|analyze|bytes --file F [--file G] [--log-format full]
+ *   node dist/bench/run.js --case read|parse|analyze|bytes --file F [--file G] [--log-format full] [--threads N]
  *   node dist/bench/run.js --top-self PROFILE.cpuprofile [N]    top N functions by self time
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -62,7 +64,7 @@ function fullFormat(): LineFormat {
   return findLineFormat('full') ?? compileLogFormat('full', FULL_LOG_FORMAT, 'nginx', 'bench full format');
 }
 
-async function runCase(name: CaseName, files: string[], logFormat: string | undefined): Promise<CaseResult> {
+async function runCase(name: CaseName, files: string[], logFormat: string | undefined, threads: number | undefined): Promise<CaseResult> {
   const forced = logFormat === 'full' ? fullFormat() : logFormat ? findLineFormat(logFormat) : undefined;
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   const t0 = performance.now();
@@ -106,7 +108,7 @@ async function runCase(name: CaseName, files: string[], logFormat: string | unde
       note = `${format?.name ?? '?'}: ${records} records`;
     }
   } else if (name === 'analyze') {
-    const report = await analyzeFiles(files, { format: forced });
+    const report = await analyzeFiles(files, { format: forced, threads });
     const json = renderJson(report);
     lines = report.totals.linesRead;
     const t = report.totals;
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
   const external = env('BENCH_EXTERNAL', '1') !== '0';
   const harMB = Number(env('BENCH_HAR_MB', '200'));
   const cpuProf = env('BENCH_CPU_PROF', '0') === '1';
+  const threads = Math.max(2, Number(env('BENCH_THREADS', String(availableParallelism()))));
 
   const rows: string[] = [];
   const notes: string[] = [];
@@ -232,17 +235,22 @@ async function main(): Promise<void> {
       const read = measure(['--case', 'read', '--file', file, ...fmtArgs], repeat, null);
       const parse = measure(['--case', 'parse', '--file', file, ...fmtArgs], repeat, null);
       const prof = cpuProf ? `analyze-${format}-${lines}.cpuprofile` : null;
-      const analyze = measure(['--case', 'analyze', '--file', file, ...fmtArgs], repeat, prof);
-      rows.push(`| ${format} | ${lines.toLocaleString('en-US')} | ${(size / 1e6).toFixed(0)} | ${cell(read)} | ${cell(parse)} | ${cell(analyze)} |`);
+      const analyze1 = measure(['--case', 'analyze', '--threads', '1', '--file', file, ...fmtArgs], repeat, prof);
+      const analyze = measure(['--case', 'analyze', '--threads', String(threads), '--file', file, ...fmtArgs], repeat, null);
+      rows.push(
+        `| ${format} | ${lines.toLocaleString('en-US')} | ${(size / 1e6).toFixed(0)} | ${cell(read)} | ${cell(parse)} | ${cell(analyze1)} | ${cell(analyze)} |`,
+      );
       notes.push(
         `- ${format} ${lines}: parse: ${parse.note ?? ''}; analyze: ${analyze.note ?? ''}; ` +
-          `wall/CPU s: read ${secs(read)}, parse ${secs(parse)}, analyze ${secs(analyze)}`,
+          `wall/CPU s: read ${secs(read)}, parse ${secs(parse)}, analyze ${secs(analyze1)} (1 thread), ${secs(analyze)} (${threads} threads)`,
       );
       if (format === 'combined') {
         const parts = await splitFiles(file);
-        const split = measure(['--case', 'analyze', ...parts.flatMap((p) => ['--file', p]), ...fmtArgs], repeat, null);
-        rows.push(`| ${format}, split in 2 files | ${lines.toLocaleString('en-US')} | ${(size / 1e6).toFixed(0)} | – | – | ${cell(split)} |`);
-        const ours = analyze.lines / (analyze.ms / 1000);
+        const splitArgs = ['--case', 'analyze', ...parts.flatMap((p) => ['--file', p]), ...fmtArgs];
+        const split1 = measure([...splitArgs, '--threads', '1'], repeat, null);
+        const split = measure([...splitArgs, '--threads', String(threads)], repeat, null);
+        rows.push(`| ${format}, split in 2 files | ${lines.toLocaleString('en-US')} | ${(size / 1e6).toFixed(0)} | – | – | ${cell(split1)} | ${cell(split)} |`);
+        const ours = Math.max(analyze.lines / (analyze.ms / 1000), analyze1.lines / (analyze1.ms / 1000));
         if (!external) continue;
         for (const [tool, path] of Object.entries(tools)) {
           if (!path) continue;
@@ -283,8 +291,8 @@ async function main(): Promise<void> {
       'each cell: lines/s · MB/s · peak RSS (one fresh process per case; time measured inside it, without start-up)',
   );
   out.push('');
-  out.push('| input | lines | MB | (a) read lines | (b) parse | (c) analyze + JSON report |');
-  out.push('| --- | ---: | ---: | --- | --- | --- |');
+  out.push(`| input | lines | MB | (a) read lines | (b) parse | (c) analyze + JSON report, 1 thread | (d) the same, ${threads} threads |`);
+  out.push('| --- | ---: | ---: | --- | --- | --- | --- |');
   out.push(...rows);
   out.push('');
   out.push(...notes);
@@ -359,7 +367,8 @@ if (argv[0] === '--top-self') {
       process.exitCode = 1;
     } else process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
-    const r = await runCase(name, opt('--file'), opt('--log-format')[0]);
+    const t = opt('--threads')[0];
+    const r = await runCase(name, opt('--file'), opt('--log-format')[0], t === undefined ? undefined : Number(t));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
 } else {

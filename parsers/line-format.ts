@@ -10,6 +10,14 @@ export interface FormatCapabilities {
 }
 
 /**
+ * How to build a format again from plain data, for a worker thread (a function cannot be posted to one): a
+ * compiled `--log-format` string, or the JSON-lines format with a `--field` map.
+ */
+export type FormatSpec =
+  | { kind: 'log-format'; name: string; format: string; syntax: 'nginx' | 'apache' | 'auto'; description: string }
+  | { kind: 'json-fields'; map: Record<string, string> };
+
+/**
  * A line-oriented input format. `parse` is pure: it turns one line (without its newline) into a record or
  * returns the reason it could not (a short string). It never throws for bad input.
  */
@@ -17,5 +25,7 @@ export interface LineFormat {
   readonly name: string;
   readonly description: string;
   readonly capabilities: FormatCapabilities;
+  /** Set when the format can be rebuilt in a worker thread; without it, inputs forced to it are parsed in place. */
+  readonly spec?: FormatSpec;
   parse(line: string, input: number, lineNo: number): HttpRecord | string;
 }

@@ -438,7 +438,15 @@ export function compileLogFormat(
     return rec;
   }
 
-  return { name, description, capabilities, parse, formatString, fields };
+  return {
+    name,
+    description,
+    capabilities,
+    parse,
+    formatString,
+    fields,
+    spec: { kind: 'log-format', name, format: formatString, syntax, description },
+  };
 }
 
 function isDigitsIn(line: string, a: number, b: number): boolean {

@@ -72,6 +72,7 @@ interface AnalyzeFlags {
   follow?: boolean;
   interval: number;
   maxClients?: number;
+  threads?: number;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -115,14 +116,16 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
     collectPairs: NEEDS_PAIRS.has(reportName),
     maxClients: flags.maxClients ?? 1_000_000,
+    threads: flags.threads,
     onSources: (opened) => {
       sources = opened;
       progress.start();
     },
   }).finally(() => progress.stop());
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
-  for (const i of report.inputs) {
-    log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped }, 'input read');
+  for (const [k, i] of report.inputs.entries()) {
+    const thread = sources[k]?.thread ?? 'main';
+    log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped, thread }, 'input read');
     if (i.skipped) {
       const first = i.skippedExamples[0];
       log.warn(
@@ -215,6 +218,11 @@ function inputOptions(cmd: Command): Command {
         .choices(['address', 'forwarded-for'])
         .default('address'),
     )
+    .addOption(
+      new Option('--threads <n>', 'threads to use: with 2 or more, files are read and parsed in worker threads beside the analysis (1: all in one; default: one per core)').argParser(
+        positiveInt,
+      ),
+    )
     .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')
     .option('--until <when>', 'only requests before: a date/time or a duration before now');
 }
@@ -285,6 +293,7 @@ export function buildProgram(): Command {
         windowMs: flags.window,
         reorderMs: flags.reorder,
         clientKey: flags.clientKey,
+        threads: flags.threads,
         filter: byTime,
       });
       await write(text);

@@ -1,6 +1,7 @@
 /**
  * The whole job as a library call: open every input, merge them by time, pair, classify, and build the report.
  */
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { Analyzer, type AnalyzeOptions } from './analysis.js';
 import { AuditError } from './errors.js';
@@ -8,6 +9,7 @@ import { mergeInputs } from './merge.js';
 import type { HttpRecord } from './model.js';
 import type { AuditReport } from './report.js';
 import { openSource, type RecordSource } from './source.js';
+import { openWorkerSources, workerScriptAvailable } from './worker-sources.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
 export interface RunOptions extends AnalyzeOptions {
@@ -17,6 +19,12 @@ export interface RunOptions extends AnalyzeOptions {
   stdin?: Readable | undefined;
   /** Keep only the records this returns true for (narrowing). */
   filter?: ((r: HttpRecord) => boolean) | undefined;
+  /**
+   * Threads to use, the main one included (default: the machine's cores). With 2 or more, files are read and
+   * parsed in worker threads while the main thread analyses; 1 does everything in the main thread. The report is
+   * the same either way. stdin, and a `format` that cannot be rebuilt in a worker, are always read in place.
+   */
+  threads?: number | undefined;
   /** Told about each opened source (progress display). */
   onSources?: ((sources: RecordSource[]) => void) | undefined;
 }
@@ -28,16 +36,45 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new AuditError('USAGE', 'stdin ("-") can be read only once');
   const sources: RecordSource[] = [];
-  for (let i = 0; i < inputs.length; i++) {
-    sources.push(
-      await openSource(inputs[i]!, i, {
-        format: opts.format,
+  try {
+    const threads = opts.threads ?? availableParallelism();
+    const inWorkers =
+      threads > 1 && workerScriptAvailable() && (!opts.format || opts.format.spec)
+        ? inputs.flatMap((path, input) => (path === '-' ? [] : [{ path, input }]))
+        : [];
+    const fromWorkers = new Map<number, RecordSource | Error>();
+    if (inWorkers.length) {
+      const opened = await openWorkerSources(inWorkers, threads - 1, {
+        format: opts.format?.spec,
         inputFormat: opts.inputFormat,
         strict: opts.strict,
-        stdin: opts.stdin,
-      }),
-    );
+      });
+      inWorkers.forEach((w, k) => fromWorkers.set(w.input, opened[k]!));
+      // Sources that opened are closed below if another input fails.
+      for (const o of opened) if (!(o instanceof Error)) sources.push(o);
+    }
+    const ordered: RecordSource[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const w = fromWorkers.get(i);
+      if (w instanceof Error) throw w;
+      ordered.push(
+        w ??
+          (await openSource(inputs[i]!, i, {
+            format: opts.format,
+            inputFormat: opts.inputFormat,
+            strict: opts.strict,
+            stdin: opts.stdin,
+          })),
+      );
+      if (!w) sources.push(ordered[i]!);
+    }
+    return await analyzeSources(inputs, ordered, opts);
+  } finally {
+    for (const s of sources) s.close?.();
   }
+}
+
+async function analyzeSources(inputs: string[], sources: RecordSource[], opts: RunOptions): Promise<AuditReport> {
   opts.onSources?.(sources);
   const analyzer = new Analyzer(opts);
   analyzer.setInputNames(inputs);

@@ -30,6 +30,10 @@ export interface RecordSource {
   batches: AsyncGenerator<HttpRecord[]>;
   /** Raw bytes read so far and the total size when known, for progress. */
   progress(): { bytes: number; size: number | null };
+  /** Where the input is read and parsed: in a worker thread, or (unset) in this one. */
+  thread?: 'worker';
+  /** Releases what reads the input (a worker thread); called when the input is done with, read or not. */
+  close?(): void;
 }
 
 const DETECT_LINES = 100;

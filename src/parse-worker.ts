@@ -1,0 +1,70 @@
+/**
+ * The worker thread side of src/worker-sources.ts: reads and parses the inputs it is given (each as
+ * src/source.ts would in the main thread) and posts their records as compact batches (src/record-codec.ts).
+ *
+ * Flow control: at most IN_FLIGHT batches per input are posted and not yet taken by the main thread; past that the
+ * input waits for an `ack`, so a worker that parses faster than the main thread analyses does not fill memory.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AuditError } from './errors.js';
+import type { InputStats } from './model.js';
+import { RecordEncoder } from './record-codec.js';
+import { openSource, type RecordSource } from './source.js';
+import { formatFromSpec, type ToMain, type ToWorker, type WorkerJob } from './worker-protocol.js';
+
+const IN_FLIGHT = 4;
+
+const port = parentPort;
+if (!port) throw new Error('parse-worker.js runs as a worker thread');
+
+const job = workerData as WorkerJob;
+const inFlight = new Map<number, number>();
+const waiting = new Map<number, () => void>();
+
+port.on('message', (m: ToWorker) => {
+  inFlight.set(m.input, (inFlight.get(m.input) ?? 0) - 1);
+  const wake = waiting.get(m.input);
+  if (wake) {
+    waiting.delete(m.input);
+    wake();
+  }
+});
+
+function post(m: ToMain, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(m, transfer);
+}
+
+async function room(input: number): Promise<void> {
+  while ((inFlight.get(input) ?? 0) >= IN_FLIGHT) await new Promise<void>((resolve) => waiting.set(input, resolve));
+}
+
+async function pump(path: string, input: number): Promise<void> {
+  let source: RecordSource | null = null;
+  const stats = (): InputStats | null => (source ? source.stats : null);
+  try {
+    const format = job.format ? formatFromSpec(job.format) : undefined;
+    source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict });
+    post({ type: 'opened', input, stats: source.stats, progress: source.progress() });
+    const encoder = new RecordEncoder();
+    for await (const records of source.batches) {
+      if (records.length === 0) continue;
+      await room(input);
+      const batch = encoder.encode(records);
+      inFlight.set(input, (inFlight.get(input) ?? 0) + 1);
+      post({ type: 'batch', input, batch, stats: source.stats, progress: source.progress() }, [
+        batch.ints.buffer as ArrayBuffer,
+        batch.nums.buffer as ArrayBuffer,
+      ]);
+    }
+    post({ type: 'end', input, stats: source.stats, progress: source.progress() });
+  } catch (e) {
+    const error =
+      e instanceof AuditError
+        ? { code: e.code, message: e.message, exitCode: e.exitCode }
+        : { code: null, message: e instanceof Error ? (e.stack ?? e.message) : String(e), exitCode: 2 };
+    post({ type: 'error', input, error, stats: stats(), progress: source?.progress() ?? null });
+  }
+}
+
+// The main thread ends this worker once it has taken the last message of every input.
+await Promise.all(job.inputs.map((i) => pump(i.path, i.input)));

@@ -1,0 +1,184 @@
+/**
+ * Worker threads (src/worker-sources.ts): inputs read and parsed in worker threads give byte for byte the report
+ * of one thread, errors included, and the records cross the thread boundary unchanged (src/record-codec.ts).
+ *
+ * The workers run only from the compiled code (dist/), so these tests drive the built CLI as a user would.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { RecordDecoder, RecordEncoder } from '../src/record-codec.js';
+import { generateLog, splitLog } from '../bench/generate.js';
+import { cli, FULL_FORMAT, ROOT, type Run } from './exec.js';
+
+const S = `${ROOT}samples/`;
+const HAR = `${ROOT}test/fixtures/har/`;
+const LOGS = `${ROOT}test/fixtures/logs/`;
+let tmp = '';
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'ra-threads-'));
+  // A generated log of many interleaved clients, split in two as if two servers had written it.
+  await generateLog(join(tmp, 'gen.log'), 30_000, { seed: 7 });
+  await splitLog(join(tmp, 'gen.log'), [join(tmp, 'a.log'), join(tmp, 'b.log')]);
+}, 60_000);
+
+/** The run's stdout with the report's creation time blanked: the only part allowed to differ. */
+const stable = (r: Run) =>
+  r.stdout.replace(/"generatedAt": ?"[^"]*"/g, '"generatedAt":""').replace(/generated \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'generated -');
+
+function threadsOf(r: Run): string[] {
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.includes('"input read"'))
+    .map((l) => (JSON.parse(l) as { thread: string }).thread);
+}
+
+/** Runs `args` with 1, 2 and 3 threads and checks the three runs agree; returns the 2-thread run. */
+function sameWithThreads(args: string[], input?: Buffer): Run {
+  const runs = [1, 2, 3].map((t) => cli(['analyze', '--log-level', 'info', '--threads', String(t), ...args], input));
+  const [one, two, three] = runs as [Run, Run, Run];
+  expect(two.code, two.stderr).toBe(one.code);
+  expect(three.code).toBe(one.code);
+  expect(stable(two)).toBe(stable(one));
+  expect(stable(three)).toBe(stable(one));
+  expect(threadsOf(one).every((t) => t === 'main')).toBe(true);
+  return two;
+}
+
+describe('reports are the same with one thread and with worker threads', () => {
+  it('the real captures in three formats and the Chromium HAR, merged', () => {
+    const two = sameWithThreads(['--report', 'json', `${S}capture-combined.log`, `${S}capture-json.log`, `${S}capture-chromium.har`]);
+    expect(threadsOf(two)).toEqual(['worker', 'worker', 'worker']);
+    const report = JSON.parse(two.stdout);
+    expect(report.totals.records).toBe(829 * 2 + report.inputs[2].records);
+    expect(report.clients.length).toBeGreaterThan(20);
+  });
+
+  it('a generated log split in two files (the pairing crosses files), with every report format that is text', () => {
+    for (const report of ['json', 'markdown']) {
+      const two = sameWithThreads(['--report', report, join(tmp, 'a.log'), join(tmp, 'b.log')]);
+      expect(threadsOf(two)).toEqual(['worker', 'worker']);
+    }
+    // Redirects served by one "server" and followed on the other are paired across the two worker-read inputs.
+    const report = JSON.parse(cli(['analyze', '--report', 'json', '--threads', '2', join(tmp, 'a.log'), join(tmp, 'b.log')]).stdout) as {
+      clients: { examples: { redirect: { input: string }; followUp: { input: string } | null }[] }[];
+    };
+    const crossing = report.clients.flatMap((c) => c.examples).filter((e) => e.followUp && e.followUp.input !== e.redirect.input);
+    expect(crossing.length).toBeGreaterThan(10);
+  });
+
+  it('public logs, a gzip file, stdin beside a file, a --log-format and the narrowing options', () => {
+    for (const f of ['elastic__examples__Common_Data_Formats__apache_logs__apache_logs', 'tstack__lnav__test__logfile_caddy_log.0', 'tstack__lnav__test__logfile_haproxy.0', 'crowdsecurity__hub__.tests__gitlab-bf__gitlab-bf.log']) {
+      sameWithThreads(['--report', 'json', `${LOGS}${f}`]);
+    }
+    const gz = join(tmp, 'capture.log.gz');
+    writeFileSync(gz, gzipSync(readFileSync(`${S}capture-combined.log`)));
+    sameWithThreads(['--report', 'json', gz, `${HAR}sitespeedio__pagexray__test__files__www.nytimes.com.har.gz`]);
+    const mixed = sameWithThreads(['--report', 'json', `${S}capture-json.log`, '-'], readFileSync(`${S}capture-combined.log`));
+    expect(threadsOf(mixed)).toEqual(['worker', 'main']);
+    const custom = sameWithThreads(['--report', 'json', '--log-format', FULL_FORMAT, `${S}capture-full.log`]);
+    expect(threadsOf(custom)).toEqual(['worker']);
+    sameWithThreads(['--report', 'json', '--status', '303,307', '--since', '2026-01-01T00:00:00Z', join(tmp, 'a.log'), join(tmp, 'b.log')]);
+  });
+
+  it('trace gives the same text', () => {
+    const args = ['trace', '--client', '127.0.0.34', `${S}capture-combined.log`, `${S}capture-json.log`];
+    const one = cli([...args, '--threads', '1']);
+    const two = cli([...args, '--threads', '2']);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout).toContain('method-changed-after-307');
+  });
+});
+
+describe('errors from a worker are the errors of one thread', () => {
+  it('a missing file, an unknown format, --strict, a corrupt gzip and a truncated HAR', () => {
+    const prose = join(tmp, 'prose.txt');
+    writeFileSync(prose, 'Dear diary,\ntoday I read no logs.\n');
+    const bad = join(tmp, 'bad.log');
+    writeFileSync(bad, `${readFileSync(`${S}capture-combined.log`, 'utf8')}this is not a log line\n`);
+    const corrupt = join(tmp, 'corrupt.gz');
+    const gz = gzipSync(readFileSync(`${S}capture-combined.log`));
+    writeFileSync(corrupt, gz.subarray(0, Math.floor(gz.length / 2)));
+    const har = readFileSync(`${HAR}sitespeedio__pagexray__test__files__redirect__arcelormittal.com.har`);
+    const cut = join(tmp, 'cut.har');
+    writeFileSync(cut, har.subarray(0, Math.floor(har.length * 0.6)));
+    const cases: [string[], number, RegExp][] = [
+      [[join(tmp, 'nope.log'), `${S}capture-combined.log`], 2, /no such file/],
+      [[`${S}capture-combined.log`, prose], 2, /unrecognised log format/],
+      [['--strict', bad], 2, /bad\.log:830: .*--strict/],
+      [['--report', 'json', corrupt, `${S}capture-json.log`], 2, /corrupt gzip data after \d+ decompressed bytes/],
+      [['--report', 'json', cut], 2, /truncated HAR: read \d+ entries/],
+    ];
+    for (const [args, code, message] of cases) {
+      const runs = [1, 2].map((t) => cli(['analyze', '--threads', String(t), ...args]));
+      for (const r of runs) {
+        expect(r.code, r.stderr).toBe(code);
+        expect(r.stderr).toMatch(message);
+      }
+      expect(runs[1]!.stderr).toBe(runs[0]!.stderr);
+      expect(stable(runs[1]!)).toBe(stable(runs[0]!));
+    }
+  });
+
+  it('--threads takes a positive whole number', () => {
+    const r = cli(['analyze', '--threads', '0', `${S}capture-combined.log`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--threads');
+  });
+});
+
+describe('the record codec', () => {
+  function record(i: number): HttpRecord {
+    const r = emptyRecord(i % 3, 3_000_000_000 + i); // line numbers past 2^31 survive
+    r.time = i % 5 === 0 ? Number.NaN : 1_795_564_800_000 + i * 7.5;
+    r.address = `10.0.${i % 7}.${i % 250}`;
+    r.userAgent = i % 4 === 0 ? null : `agent/${i % 40}`;
+    r.method = ['GET', 'POST', 'PUT'][i % 3]!;
+    r.target = `/item/${i}?q=${'é'.repeat(i % 3)}`;
+    r.status = [200, 303, 307, 404][i % 4]!;
+    r.location = r.status === 303 ? `/done/${i}` : i % 6 === 0 ? '' : null;
+    r.locationLogged = i % 2 === 0;
+    r.bodySize = i % 3 === 0 ? null : i % 3 === 1 ? 0 : i * 11;
+    r.duration = i % 4 === 1 ? null : i / 8;
+    r.forwardedFor = i % 5 === 1 ? '203.0.113.9' : null;
+    r.scheme = i % 2 ? 'https' : null;
+    r.host = i % 2 ? 'shop.example' : null;
+    r.referer = i % 3 === 2 ? `https://shop.example/p/${i}` : null;
+    r.cacheControl = i % 9 === 0 ? 'no-store' : null;
+    r.expires = i % 10 === 0 ? '0' : null;
+    r.internal = i % 11 === 0;
+    return r;
+  }
+
+  it('decodes what it encoded, across dictionary restarts, in batch order', () => {
+    const all = Array.from({ length: 5000 }, (_, i) => record(i));
+    // A tiny dictionary restarts many times: both sides must restart in step.
+    const enc = new RecordEncoder(20);
+    const decoders = [new RecordDecoder(), new RecordDecoder(), new RecordDecoder()];
+    const out: HttpRecord[] = [];
+    let restarts = 0;
+    for (let i = 0; i < all.length; i += 97) {
+      const chunk = all.slice(i, i + 97);
+      const batch = enc.encode(chunk);
+      if (batch.reset) restarts++;
+      // One decoder per input; here every batch goes through the first, with the input given back.
+      out.push(...decoders[0]!.decode(batch, 0).map((r, k) => ({ ...r, input: chunk[k]!.input })));
+    }
+    expect(restarts).toBeGreaterThan(3);
+    expect(out).toEqual(all);
+    // Object.is: NaN times stay NaN, and 0 is not turned into null (or back).
+    expect(out.filter((r) => Number.isNaN(r.time))).toHaveLength(1000);
+    expect(out.filter((r) => r.bodySize === 0)).toHaveLength(all.filter((r) => r.bodySize === 0).length);
+  });
+
+  it('the decoded records have the property order of emptyRecord (one object shape)', () => {
+    const batch = new RecordEncoder().encode([record(1)]);
+    const [r] = new RecordDecoder().decode(batch, 0);
+    expect(Object.keys(r!)).toEqual(Object.keys(emptyRecord(0, 1)));
+  });
+});
