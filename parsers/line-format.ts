@@ -18,8 +18,10 @@ export type FormatSpec =
   | { kind: 'json-fields'; map: Record<string, string> };
 
 /**
- * A line-oriented input format. `parse` is pure: it turns one line (without its newline) into a record or
- * returns the reason it could not (a short string). It never throws for bad input.
+ * A line-oriented input format. `parse` turns one line (without its newline) into a record or returns the reason
+ * it could not (a short string); it never throws for bad input. What it gives depends on the line only, except
+ * where the format says otherwise (W3C logs read their columns from the `#Fields` line); a format may keep state
+ * that makes it faster (nginx-json's line templates), never state that changes a result.
  */
 export interface LineFormat {
   readonly name: string;

@@ -82,6 +82,9 @@ describe('reports are the same with one thread and with worker threads', () => {
     expect(threadsOf(mixed)).toEqual(['worker', 'main']);
     const custom = sameWithThreads(['--report', 'json', '--log-format', FULL_FORMAT, `${S}capture-full.log`]);
     expect(threadsOf(custom)).toEqual(['worker']);
+    const mapped = sameWithThreads(['--report', 'json', '--field', 'address=remote_addr', '--field', 'userAgent=http_user_agent', `${S}capture-json.log`]);
+    expect(threadsOf(mapped)).toEqual(['worker']);
+    expect(JSON.parse(mapped.stdout).inputs[0].format).toBe('json-lines');
     sameWithThreads(['--report', 'json', '--status', '303,307', '--since', '2026-01-01T00:00:00Z', join(tmp, 'a.log'), join(tmp, 'b.log')]);
   });
 
