@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diffBaseline, loadBaseline } from './baseline.js';
 import { AuditError } from './errors.js';
@@ -76,7 +77,9 @@ interface AnalyzeFlags {
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
-  if ((files.length === 0 || files.includes('-')) && process.stdin.isTTY) {
+  // isatty, not process.stdin.isTTY: opening process.stdin would make a pipe non-blocking for this thread, and a
+  // worker thread reads it.
+  if ((files.length === 0 || files.includes('-')) && isatty(0)) {
     // Nothing would ever come: say how to give a log instead of waiting silently.
     throw new AuditError('USAGE', 'no input: give log or HAR files, or pipe a log in (zcat access.log.gz | redirect-audit analyze -)');
   }
@@ -117,6 +120,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     collectPairs: NEEDS_PAIRS.has(reportName),
     maxClients: flags.maxClients ?? 1_000_000,
     threads: flags.threads,
+    stdinInWorker: true,
     onSources: (opened) => {
       sources = opened;
       progress.start();
@@ -294,6 +298,7 @@ export function buildProgram(): Command {
         reorderMs: flags.reorder,
         clientKey: flags.clientKey,
         threads: flags.threads,
+        stdinInWorker: true,
         filter: byTime,
       });
       await write(text);

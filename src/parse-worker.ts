@@ -5,6 +5,9 @@
  * Flow control: at most IN_FLIGHT batches per input are posted and not yet taken by the main thread; past that the
  * input waits for an `ack`, so a worker that parses faster than the main thread analyses does not fill memory.
  */
+import { createReadStream, fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditError } from './errors.js';
 import type { InputStats } from './model.js';
@@ -38,12 +41,29 @@ async function room(input: number): Promise<void> {
   while ((inFlight.get(input) ?? 0) >= IN_FLIGHT) await new Promise<void>((resolve) => waiting.set(input, resolve));
 }
 
+/**
+ * The process's standard input, read here: a worker's own `process.stdin` is fed by the main thread, which would
+ * then have to read and pass on every byte. A pipe or socket is read as one (non-blocking, like Node's own
+ * stdin), a redirected file as a file.
+ */
+function stdinStream(): Readable {
+  let st;
+  try {
+    st = fstatSync(0);
+  } catch (e) {
+    throw new AuditError('UNREADABLE_INPUT', `-: cannot read standard input (${(e as Error).message})`);
+  }
+  if (st.isFIFO() || st.isSocket()) return new Socket({ fd: 0, readable: true, writable: false });
+  return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 256 * 1024 });
+}
+
 async function pump(path: string, input: number): Promise<void> {
   let source: RecordSource | null = null;
   const stats = (): InputStats | null => (source ? source.stats : null);
   try {
     const format = job.format ? formatFromSpec(job.format) : undefined;
-    source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict });
+    const stdin = path === '-' ? stdinStream() : undefined;
+    source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict, stdin });
     post({ type: 'opened', input, stats: source.stats, progress: source.progress() });
     const encoder = new RecordEncoder();
     for await (const records of source.batches) {

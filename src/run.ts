@@ -22,9 +22,15 @@ export interface RunOptions extends AnalyzeOptions {
   /**
    * Threads to use, the main one included (default: the machine's cores). With 2 or more, files are read and
    * parsed in worker threads while the main thread analyses; 1 does everything in the main thread. The report is
-   * the same either way. stdin, and a `format` that cannot be rebuilt in a worker, are always read in place.
+   * the same either way. A `format` that cannot be rebuilt in a worker is read in place, and so is stdin unless
+   * `stdinInWorker`.
    */
   threads?: number | undefined;
+  /**
+   * Read "-" (the process's standard input) in a worker thread too. Only for a process that leaves its stdin to
+   * this call (the CLI): the worker reads file descriptor 0 itself.
+   */
+  stdinInWorker?: boolean | undefined;
   /** Told about each opened source (progress display). */
   onSources?: ((sources: RecordSource[]) => void) | undefined;
 }
@@ -40,7 +46,7 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
     const threads = opts.threads ?? availableParallelism();
     const inWorkers =
       threads > 1 && workerScriptAvailable() && (!opts.format || opts.format.spec)
-        ? inputs.flatMap((path, input) => (path === '-' ? [] : [{ path, input }]))
+        ? inputs.flatMap((path, input) => (path === '-' && !(opts.stdinInWorker && !opts.stdin) ? [] : [{ path, input }]))
         : [];
     const fromWorkers = new Map<number, RecordSource | Error>();
     if (inWorkers.length) {

@@ -79,7 +79,9 @@ describe('reports are the same with one thread and with worker threads', () => {
     writeFileSync(gz, gzipSync(readFileSync(`${S}capture-combined.log`)));
     sameWithThreads(['--report', 'json', gz, `${HAR}sitespeedio__pagexray__test__files__www.nytimes.com.har.gz`]);
     const mixed = sameWithThreads(['--report', 'json', `${S}capture-json.log`, '-'], readFileSync(`${S}capture-combined.log`));
-    expect(threadsOf(mixed)).toEqual(['worker', 'main']);
+    // stdin is read by a worker too (from file descriptor 0: here a pipe), gzip or not.
+    expect(threadsOf(mixed)).toEqual(['worker', 'worker']);
+    expect(threadsOf(sameWithThreads(['--report', 'json', '-'], gzipSync(readFileSync(`${S}capture-json.log`))))).toEqual(['worker']);
     const custom = sameWithThreads(['--report', 'json', '--log-format', FULL_FORMAT, `${S}capture-full.log`]);
     expect(threadsOf(custom)).toEqual(['worker']);
     const mapped = sameWithThreads(['--report', 'json', '--field', 'address=remote_addr', '--field', 'userAgent=http_user_agent', `${S}capture-json.log`]);
