@@ -223,7 +223,7 @@ function inputOptions(cmd: Command): Command {
         .default('address'),
     )
     .addOption(
-      new Option('--threads <n>', 'threads to use: with 2 or more, files are read and parsed in worker threads beside the analysis (1: all in one; default: one per core)').argParser(
+      new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MB or more)').argParser(
         positiveInt,
       ),
     )

@@ -130,6 +130,14 @@ describe('errors from a worker are the errors of one thread', () => {
     }
   });
 
+  it('by default, workers read stdin and large files; a small file is read in the main thread', () => {
+    const small = cli(['analyze', '--log-level', 'info', '--report', 'json', `${S}capture-combined.log`]);
+    expect(threadsOf(small)).toEqual(['main']);
+    const piped = cli(['analyze', '--log-level', 'info', '--report', 'json', '-'], readFileSync(`${S}capture-combined.log`));
+    expect(threadsOf(piped)).toEqual(['worker']);
+    expect(stable(piped)).toBe(stable(small).split(`"${S}capture-combined.log"`).join('"-"'));
+  });
+
   it('--threads takes a positive whole number', () => {
     const r = cli(['analyze', '--threads', '0', `${S}capture-combined.log`]);
     expect(r.code).toBe(2);
