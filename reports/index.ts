@@ -3,7 +3,7 @@ import type { AuditReport } from '../src/report.js';
 import { renderArrow } from './arrow.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { renderJson } from './json.js';
+import { jsonChunks, renderJson } from './json.js';
 import { renderNdjson } from './ndjson.js';
 import { renderText } from './text.js';
 
@@ -11,11 +11,12 @@ export interface RenderOptions {
   color: boolean;
 }
 
-export type Renderer = (report: AuditReport, opts: RenderOptions) => string | Uint8Array;
+/** A whole report, or its text in pieces (the JSON report: written as it is made, never held whole). */
+export type Renderer = (report: AuditReport, opts: RenderOptions) => string | Uint8Array | Iterable<string>;
 
 export const REPORTERS: Record<string, Renderer> = {
   text: (r, o) => renderText(r, { color: o.color }),
-  json: (r) => renderJson(r),
+  json: (r) => jsonChunks(r),
   markdown: (r) => renderMarkdown(r),
   html: (r) => renderHtml(r),
   ndjson: (r) => renderNdjson(r),
@@ -25,6 +26,6 @@ export const REPORTERS: Record<string, Renderer> = {
 /** Reports that need one row per pair kept in memory. */
 export const NEEDS_PAIRS = new Set(['arrow']);
 
-export { renderJson, renderText, renderNdjson, renderArrow, renderMarkdown, renderHtml };
+export { jsonChunks, renderJson, renderText, renderNdjson, renderArrow, renderMarkdown, renderHtml };
 export { renderArrowTables, ARROW_TABLES } from './arrow.js';
 export { ndjsonPairLine } from './ndjson.js';

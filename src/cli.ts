@@ -2,7 +2,7 @@
  * The command line. Exit codes: 0 clean, 1 a `--fail-on` condition holds, 2 usage or input error.
  * The report goes to stdout (or `-o FILE`), diagnostics to stderr.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -144,8 +144,8 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     for (const [name, bytes] of Object.entries(renderArrowTables(report))) writeFileSync(join(flags.output, name), bytes);
   } else {
     const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
-    if (flags.output) writeFileSync(flags.output, body);
-    else await write(body);
+    if (flags.output) writeBodyToFile(flags.output, body);
+    else await writeBody(body);
   }
   for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
   if (report.errors.length) return 2;
@@ -189,13 +189,45 @@ async function followCommand(
     });
     if (flags.output) {
       const body = flags.report ? render(report, { color: false }) : REPORTERS['json']!(report, { color: false });
-      writeFileSync(flags.output, body);
+      writeBodyToFile(flags.output, body);
     }
     return report.errors.length ? 2 : failing(report, flags.failOn ? parseFailOn(flags.failOn) : []).length ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+}
+
+/** A report's pieces joined into writes of about 1 MB. */
+function* batched(body: Iterable<string>): Generator<string> {
+  let buf = '';
+  for (const piece of body) {
+    buf += piece;
+    if (buf.length >= 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** A rendered report to a file, piece by piece when it comes in pieces. */
+function writeBodyToFile(path: string, body: ReturnType<Renderer>): void {
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    writeFileSync(path, body);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const s of batched(body)) writeSync(fd, s);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function writeBody(body: ReturnType<Renderer>): Promise<void> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return write(body);
+  for (const s of batched(body)) await write(s);
 }
 
 function write(body: string | Uint8Array): Promise<void> {

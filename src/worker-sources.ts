@@ -23,6 +23,20 @@ export function workerScriptAvailable(): boolean {
   return SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(SCRIPT));
 }
 
+/**
+ * A worker with node's options of this process where a worker can take them (--cpu-prof does), else with none:
+ * some (--expose-gc, V8 flags) make `new Worker` throw.
+ */
+function startWorker(job: WorkerJob): Worker {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval');
+  try {
+    return new Worker(SCRIPT, { workerData: job, execArgv });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(SCRIPT, { workerData: job, execArgv: [] });
+  }
+}
+
 interface Channel {
   input: number;
   worker: Worker;
@@ -57,11 +71,7 @@ export async function openWorkerSources(
   const n = Math.max(1, Math.min(workers, inputs.length));
   for (let w = 0; w < n; w++) {
     const mine = inputs.filter((_, i) => i % n === w);
-    const worker = new Worker(SCRIPT, {
-      workerData: { ...job, inputs: mine } satisfies WorkerJob,
-      // The worker takes node's options (--cpu-prof, memory limits) but not those only a main script may have.
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval'),
-    });
+    const worker = startWorker({ ...job, inputs: mine });
     const byInput = new Map<number, Channel>();
     for (const { path, input } of mine) {
       let resolveOpened!: (m: ToMain) => void;
