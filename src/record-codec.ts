@@ -3,10 +3,12 @@
  *
  * Posting record objects costs more than parsing them (structured clone writes every property name of every
  * object: 2.16 s for 1M records against 0.95 s to parse them, bench/profile.md). Here a batch is two typed arrays
- * (moved, not copied) and the strings the receiver has not seen yet: every string field is an index into a
- * dictionary both sides grow in step, so a client's address and User-Agent, the methods, routes and Locations
- * that repeat cross the thread boundary once. The dictionary is bounded: when it reaches `maxStrings` both sides
- * start a new one (the batch says so), so memory does not grow with the input.
+ * (moved, not copied) and two lists of strings. Fields with few distinct values (User-Agent, method, scheme,
+ * host, X-Forwarded-For, Cache-Control, Expires) are indexes into a dictionary both sides grow in step, so each
+ * value crosses the thread boundary once; the dictionary is bounded (when it passes `maxStrings` both sides start
+ * a new one, the batch says so), so memory does not grow with the input. Fields that seldom repeat (address,
+ * target, Referer, Location) are sent as they are: looking them up cost the worker more than sending them
+ * (bench/profile.md).
  */
 import type { HttpRecord } from './model.js';
 
