@@ -6,7 +6,7 @@
  *   read     raw line reading: openInput + readLines (src/lines.ts), counting lines
  *   parse    readLines + the detected format's pure parse, as src/source.ts does it
  *   analyze  the whole job: analyzeFiles + renderJson (also over the input split in two files, as two servers), in
- *            one thread (--threads 1) and with the inputs parsed in worker threads (the default: one per core)
+ *            one thread (--threads 1) and with the inputs parsed in worker threads (--threads BENCH_THREADS)
  * plus, when installed, lnav and goaccess on the same file, and HAR throughput via bench/har-bench.ts.
  *
  * Environment:

@@ -61,7 +61,7 @@ async function logBytes(paths: string[]): Promise<number> {
 export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Promise<AuditReport> {
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new AuditError('USAGE', 'stdin ("-") can be read only once');
-  const sources: RecordSource[] = [];
+  const fromWorkers = new Map<number, RecordSource | Error>();
   try {
     const threads = opts.threads ?? availableParallelism();
     let inWorkers =
@@ -72,7 +72,6 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
     if (opts.threads === undefined && inWorkers.every((w) => w.path !== '-')) {
       if ((await logBytes(inWorkers.map((w) => w.path))) < WORKERS_FROM_BYTES) inWorkers = [];
     }
-    const fromWorkers = new Map<number, RecordSource | Error>();
     if (inWorkers.length) {
       const opened = await openWorkerSources(inWorkers, threads - 1, {
         format: opts.format?.spec,
@@ -80,14 +79,13 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
         strict: opts.strict,
       });
       inWorkers.forEach((w, k) => fromWorkers.set(w.input, opened[k]!));
-      // Sources that opened are closed below if another input fails.
-      for (const o of opened) if (!(o instanceof Error)) sources.push(o);
     }
-    const ordered: RecordSource[] = [];
+    // In input order; the first input that could not be opened (in a worker or here) is the error.
+    const sources: RecordSource[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const w = fromWorkers.get(i);
       if (w instanceof Error) throw w;
-      ordered.push(
+      sources.push(
         w ??
           (await openSource(inputs[i]!, i, {
             format: opts.format,
@@ -96,11 +94,11 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
             stdin: opts.stdin,
           })),
       );
-      if (!w) sources.push(ordered[i]!);
     }
-    return await analyzeSources(inputs, ordered, opts);
+    return await analyzeSources(inputs, sources, opts);
   } finally {
-    for (const s of sources) s.close?.();
+    // Worker threads end here, also when another input failed before they were read.
+    for (const w of fromWorkers.values()) if (!(w instanceof Error)) w.close?.();
   }
 }
 

@@ -25,11 +25,16 @@ export interface SourceOptions {
   follow?: AbortSignal | undefined;
 }
 
+/** Raw bytes read so far and the total size when known (a regular file), for progress. */
+export interface InputProgress {
+  bytes: number;
+  size: number | null;
+}
+
 export interface RecordSource {
   stats: InputStats;
   batches: AsyncGenerator<HttpRecord[]>;
-  /** Raw bytes read so far and the total size when known, for progress. */
-  progress(): { bytes: number; size: number | null };
+  progress(): InputProgress;
   /** Where the input is read and parsed: in a worker thread, or (unset) in this one. */
   thread?: 'worker';
   /** Releases what reads the input (a worker thread); called when the input is done with, read or not. */

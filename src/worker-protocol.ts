@@ -2,6 +2,7 @@
 import type { AuditErrorCode } from './errors.js';
 import type { InputStats } from './model.js';
 import type { EncodedBatch } from './record-codec.js';
+import type { InputProgress } from './source.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { jsonLinesFormat } from '../parsers/json-lines.js';
 import type { FormatSpec, LineFormat } from '../parsers/line-format.js';
@@ -13,21 +14,16 @@ export interface WorkerJob {
   strict?: boolean | undefined;
 }
 
-export interface Progress {
-  bytes: number;
-  size: number | null;
-}
-
 export type ToMain =
-  | { type: 'opened' | 'end'; input: number; stats: InputStats; progress: Progress }
-  | { type: 'batch'; input: number; batch: EncodedBatch; stats: InputStats; progress: Progress }
+  | { type: 'opened' | 'end'; input: number; stats: InputStats; progress: InputProgress }
+  | { type: 'batch'; input: number; batch: EncodedBatch; stats: InputStats; progress: InputProgress }
   | {
       type: 'error';
       input: number;
       /** `code` null: not an AuditError (a bug); the message then holds the stack. */
       error: { code: AuditErrorCode | null; message: string; exitCode: number };
       stats: InputStats | null;
-      progress: Progress | null;
+      progress: InputProgress | null;
     };
 
 /** One batch of `input` taken by the main thread: the worker may post another. */

@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 import { AuditError } from './errors.js';
 import type { HttpRecord, InputStats } from './model.js';
 import { RecordDecoder } from './record-codec.js';
-import type { RecordSource } from './source.js';
-import type { Progress, ToMain, ToWorker, WorkerJob } from './worker-protocol.js';
+import type { InputProgress, RecordSource } from './source.js';
+import type { ToMain, ToWorker, WorkerJob } from './worker-protocol.js';
 
 const SCRIPT = new URL('./parse-worker.js', import.meta.url);
 
@@ -41,7 +41,7 @@ interface Channel {
   input: number;
   worker: Worker;
   stats: InputStats;
-  progress: Progress;
+  progress: InputProgress;
   queue: ToMain[];
   wake: (() => void) | null;
   opened: Promise<ToMain>;
@@ -119,7 +119,6 @@ export async function openWorkerSources(
     ch.finished = true;
     if (channels.every((c) => c.worker !== ch.worker || c.finished)) void ch.worker.terminate();
   };
-  const decoders = new Map<number, RecordDecoder>();
   const results = new Map<number, RecordSource | Error>();
   for (const ch of channels) {
     const first = await ch.opened;
@@ -128,10 +127,9 @@ export async function openWorkerSources(
       results.set(ch.input, toError(first.error));
       continue;
     }
-    decoders.set(ch.input, new RecordDecoder());
     results.set(ch.input, {
       stats: ch.stats,
-      batches: batches(ch, decoders.get(ch.input)!),
+      batches: batches(ch),
       progress: () => ch.progress,
       thread: 'worker',
       close: () => close(ch),
@@ -141,7 +139,8 @@ export async function openWorkerSources(
   for (const ch of channels) if (ch.finished) close(ch);
   return inputs.map((i) => results.get(i.input)!);
 
-  async function* batches(ch: Channel, decoder: RecordDecoder): AsyncGenerator<HttpRecord[]> {
+  async function* batches(ch: Channel): AsyncGenerator<HttpRecord[]> {
+    const decoder = new RecordDecoder();
     try {
       for (;;) {
         // Let the event loop turn between batches. Messages are delivered in a loop that runs until the port is
