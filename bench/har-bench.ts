@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseHar } from '../parsers/har.js';
-import type { InputStats } from '../src/model.js';
+import type { InputStats } from '../core/model.js';
 import { mulberry32 } from './prng.js';
 
 const MB = 1024 * 1024;

@@ -31,7 +31,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openInput } from '../src/input.js';
 import { readLines } from '../src/lines.js';
-import { limitHeapGrowth } from '../src/heap.js';
+import { limitHeapGrowth } from '../cli/heap.js';
 import { analyzeFiles } from '../src/run.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { compileLogFormat, detectLineFormat, findLineFormat, lineFormats } from '../parsers/index.js';
@@ -360,7 +360,7 @@ const opt = (k: string) => argv.filter((_, i) => argv[i - 1] === k);
 if (argv[0] === '--top-self') {
   process.stdout.write(`${topSelf(argv[1]!, Number(argv[2] ?? 15))}\n`);
 } else if (argv.includes('--case')) {
-  // As the CLI (src/bin.ts) runs.
+  // As the CLI (cli/bin.ts) runs.
   limitHeapGrowth();
   const name = opt('--case')[0] as CaseName;
   if (name === 'har') {

@@ -12,7 +12,7 @@
  * body size. The Location is known only for the load balancer's own `redirect` action (`redirect_url`).
  * Reference: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyRequestLine, orNull, statusOf, stripPort, timeToMs } from './format-helpers.js';
 import type { LineFormat } from './line-format.js';
 

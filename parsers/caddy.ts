@@ -8,7 +8,7 @@
  *    "host":"localhost","uri":"/","headers":{"User-Agent":["..."]}},"bytes_read":0,"duration":0.0012,
  *    "size":0,"status":304,"resp_headers":{"Location":["/x"]}}
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyTarget, byteCount, clip, firstForwarded, statusOf, timeToMs } from './format-helpers.js';
 import { isObject, parseJsonLine, str, text, type JsonObject } from './json-lines.js';
 import type { LineFormat } from './line-format.js';

@@ -11,7 +11,7 @@
  * (`%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%`, `%BYTES_RECEIVED%` = request body bytes for HTTP, `%DURATION%` in ms).
  * The Location is logged only when the config adds it (`"location": "%RESP(LOCATION)%"`).
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyTarget, byteCount, firstForwarded, statusOf, stripPort, timeToMs } from './format-helpers.js';
 import { num, parseJsonLine, str, text } from './json-lines.js';
 import type { LineFormat } from './line-format.js';

@@ -2,7 +2,7 @@
  * Small field readers shared by the structured formats (JSON lines, ALB, W3C, HAProxy): request lines, targets,
  * `ip:port` pairs, epoch numbers. No regex on the per-line path except where noted.
  */
-import type { HttpRecord } from '../src/model.js';
+import type { HttpRecord } from '../core/model.js';
 import { parseIsoTime, parseTimeLocal } from './time.js';
 
 /** "GET /path HTTP/1.1" → method and target (absolute-form targets give scheme and host too). */

@@ -4,7 +4,7 @@
  * GitLab writes status 0 for a request that raised before a response: those lines are skipped with a reason.
  * `path` has no query string (lograge strips it; GitLab logs the parameters apart, filtered).
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyTarget, statusOf, timeToMs } from './format-helpers.js';
 import { num, parseJsonLine, text } from './json-lines.js';
 import type { LineFormat } from './line-format.js';

@@ -14,7 +14,7 @@
  * The accept date has no zone: it is read as UTC. Reference: HAProxy configuration manual, "8.2.3. HTTP log
  * format" (https://docs.haproxy.org/2.8/configuration.html#8.2.3).
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyRequestLine, byteCount, clip, firstForwarded, orNull, statusOf, stripPort } from './format-helpers.js';
 import type { LineFormat } from './line-format.js';
 

@@ -2,7 +2,7 @@
  * One HAR entry (already `JSON.parse`d) to one `HttpRecord`: a pure function, so the rules for each field are
  * in one place. Returns a string (why) when the entry cannot become a record.
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 
 type Json = Record<string, unknown>;
 

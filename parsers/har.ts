@@ -3,8 +3,8 @@
  * stream, `JSON.parse` decodes it, and `recordFromEntry` (`har-entry.ts`) makes the record. Records come out in
  * file order, in batches, so memory holds one chunk, one entry and one batch, whatever the size of the file.
  */
-import type { HttpRecord, InputStats } from '../src/model.js';
-import { AuditError } from '../src/errors.js';
+import type { HttpRecord, InputStats } from '../core/model.js';
+import { AuditError } from '../core/errors.js';
 import { recordFromEntry } from './har-entry.js';
 import { HarScanner, HarShapeError } from './har-scanner.js';
 

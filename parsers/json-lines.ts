@@ -7,8 +7,8 @@
  * rejected before `JSON.parse` is called, and `nginx-json` reads lines shaped like one it has read before with a
  * regular expression learnt from that line instead of `JSON.parse` (see LineTemplate).
  */
-import { AuditError } from '../src/errors.js';
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { AuditError } from '../core/errors.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import {
   applyRequestLine,
   applyTarget,

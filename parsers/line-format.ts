@@ -1,4 +1,4 @@
-import type { HttpRecord } from '../src/model.js';
+import type { HttpRecord } from '../core/model.js';
 
 /** What a format can tell us, for `redirect-audit formats` and for the report. */
 export interface FormatCapabilities {

@@ -3,8 +3,8 @@
  * list of literals and fields, and one generic scanner parses any of them: the named presets (`combined`,
  * `common`, ...) are just format strings fed to the same compiler, like GoAccess does.
  */
-import { AuditError } from '../src/errors.js';
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { AuditError } from '../core/errors.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import type { FormatCapabilities, LineFormat } from './line-format.js';
 import { applyRequestLine, applyTarget, firstForwarded } from './format-helpers.js';
 import { parseIsoTime, parseTimeLocalIn } from './time.js';

@@ -8,7 +8,7 @@
  *
  * Layout: https://github.com/pinojs/pino-http#example and pino-std-serializers (`req`, `res`).
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyTarget, byteCount, firstForwarded, statusOf, timeToMs } from './format-helpers.js';
 import { isObject, num, parseJsonLine, str, text, type JsonObject } from './json-lines.js';
 import type { LineFormat } from './line-format.js';

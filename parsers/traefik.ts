@@ -10,7 +10,7 @@
  *
  * Fields: https://doc.traefik.io/traefik/observability/access-logs/ ("Limiting the Fields/Including Headers").
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { applyTarget, byteCount, firstForwarded, statusOf, stripPort, timeToMs } from './format-helpers.js';
 import { parseJsonLine, str, text, type JsonObject } from './json-lines.js';
 import type { LineFormat } from './line-format.js';

@@ -5,7 +5,7 @@
  * Columns are separated by tabs (CloudFront) or spaces (IIS).
  * Reference: https://www.w3.org/TR/WD-logfile.html
  */
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { firstForwarded, orNull, statusOf } from './format-helpers.js';
 import type { FormatCapabilities, LineFormat } from './line-format.js';
 

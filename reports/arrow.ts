@@ -40,7 +40,7 @@ import {
   vectorFromArray,
   type DataType,
 } from 'apache-arrow';
-import { AuditError } from '../src/errors.js';
+import { AuditError } from '../core/errors.js';
 import type { AuditReport, ClientReport, PairRow, RouteFinding } from '../src/report.js';
 
 /** File names of `renderArrowTables`, in the order a reader meets them. */

@@ -3,12 +3,12 @@
  * counted per client; `report()` builds the report model.
  */
 import { classify, VIOLATIONS, verdictsOf, VERDICTS, type Classification, type PairFinding, type Verdict } from './classify.js';
-import { isRedirect, type HttpRecord, type InputStats } from './model.js';
+import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
 import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
 import { SCHEMA_VERSION } from './report.js';
-import { VERSION } from './version.js';
-import { detach, detachOrNull } from './strings.js';
+import { VERSION } from '../core/version.js';
+import { detach, detachOrNull } from '../core/strings.js';
 import { Monitoring, type MonitoringOptions } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow } from './report.js';

@@ -4,7 +4,7 @@
  * changed, and the headline figures before and after.
  */
 import { readFileSync } from 'node:fs';
-import { AuditError } from './errors.js';
+import { AuditError } from '../core/errors.js';
 import type { AuditReport, BaselineDiff, ClientReport, RouteReport } from './report.js';
 import { SCHEMA_VERSION } from './report.js';
 

@@ -10,7 +10,7 @@
  */
 import { PAIR_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './classify.js';
 import { SERVER_FINDINGS } from './report.js';
-import { AuditError } from './errors.js';
+import { AuditError } from '../core/errors.js';
 import type { AuditReport } from './report.js';
 
 type Op = '>' | '>=' | '<' | '<=' | '=' | '!=';

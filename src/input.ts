@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { AuditError } from './errors.js';
+import { AuditError } from '../core/errors.js';
 
 export interface OpenedInput {
   name: string;

@@ -3,7 +3,7 @@
  * served by one server and its follow-up by another is still paired. Equal timestamps keep input order; within
  * an input the file order is always kept (a k-way merge only ever takes an input's next record).
  */
-import type { HttpRecord } from './model.js';
+import type { HttpRecord } from '../core/model.js';
 
 export type Batches = AsyncIterator<HttpRecord[]>;
 

@@ -12,11 +12,11 @@
  * traffic, and one chain per redirect still waiting for its follow-up.
  */
 import type { Classification } from './classify.js';
-import { isRedirect, type HttpRecord } from './model.js';
+import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { normalisePath } from './routes.js';
-import { detach } from './strings.js';
+import { detach } from '../core/strings.js';
 
 export interface MonitoringOptions {
   /** Chains with more hops than this are `long-chain`. */

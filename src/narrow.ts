@@ -3,8 +3,8 @@
  * records before pairing; `--route` and `--status` select which redirects are counted (their follow-ups are
  * still read, whatever their route or status, so pairing is not broken by the narrowing).
  */
-import { AuditError } from './errors.js';
-import type { HttpRecord } from './model.js';
+import { AuditError } from '../core/errors.js';
+import type { HttpRecord } from '../core/model.js';
 import { normalisePath } from './routes.js';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

@@ -24,8 +24,8 @@
  * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open; the inference votes
  * are capped per route and in routes.
  */
-import { isRedirect, type HttpRecord } from './model.js';
-import { detach } from './strings.js';
+import { isRedirect, type HttpRecord } from '../core/model.js';
+import { detach } from '../core/strings.js';
 import { normalisePath } from './routes.js';
 
 export type PairMode = 'exact' | 'inferred';

@@ -10,7 +10,7 @@
  * target, Referer, Location) are sent as they are: looking them up cost the worker more than sending them
  * (bench/profile.md).
  */
-import type { HttpRecord } from './model.js';
+import type { HttpRecord } from '../core/model.js';
 
 /** Int32 slots per record: status, flags and the eleven string fields. */
 const INTS = 13;
@@ -133,7 +133,7 @@ export class RecordDecoder {
       const o = r * INTS;
       const f = r * NUMS;
       const flags = ints[o + 1]!;
-      // The same property order as emptyRecord (src/model.ts), so every record has one shape.
+      // The same property order as emptyRecord (core/model.ts), so every record has one shape.
       out[r] = {
         input,
         line: nums[f]!,

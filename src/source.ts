@@ -3,11 +3,11 @@
  * line with the pure parser, and keeps the counters (lines read = records + skipped).
  */
 import type { Readable } from 'node:stream';
-import { AuditError } from './errors.js';
+import { AuditError } from '../core/errors.js';
 import { openInput } from './input.js';
 import { tailFile, untilAborted } from './tail.js';
 import { readLines, type LineBatch } from './lines.js';
-import type { HttpRecord, InputStats } from './model.js';
+import type { HttpRecord, InputStats } from '../core/model.js';
 import { detectLineFormat, findLineFormat, lineFormats, looksLikeHar, parseHar } from '../parsers/index.js';
 import type { LineFormat } from '../parsers/line-format.js';
 

@@ -1,6 +1,6 @@
 /** The messages between the main thread and a parsing worker (src/parse-worker.ts), and what a worker is given. */
-import type { AuditErrorCode } from './errors.js';
-import type { InputStats } from './model.js';
+import type { AuditErrorCode } from '../core/errors.js';
+import type { InputStats } from '../core/model.js';
 import type { EncodedBatch } from './record-codec.js';
 import type { InputProgress } from './source.js';
 import { compileLogFormat } from '../parsers/log-format.js';

@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AuditError } from './errors.js';
-import type { HttpRecord, InputStats } from './model.js';
+import { AuditError } from '../core/errors.js';
+import type { HttpRecord, InputStats } from '../core/model.js';
 import { RecordDecoder } from './record-codec.js';
 import type { InputProgress, RecordSource } from './source.js';
 import type { ToMain, ToWorker, WorkerJob } from './worker-protocol.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, verdictsOf } from '../src/classify.js';
 import type { Pair } from '../src/pairing.js';
-import type { HttpRecord } from '../src/model.js';
+import type { HttpRecord } from '../core/model.js';
 import { rec } from './helpers.js';
 
 function pair(status: number, method: string, follow: { method: string; bodySize?: number | null } | null, bodySize: number | null = 12): Pair {

@@ -141,7 +141,7 @@ describe('columnar and mapped output', () => {
     const clients = tableFromIPC(readFileSync(join(dir, 'clients.arrow')));
     expect(clients.numRows).toBe(base.clients.length);
     // To stdout: the pairs table as an Arrow stream.
-    const piped = spawnSync(process.execPath, [`${ROOT}dist/src/bin.js`, 'analyze', '--report', 'arrow', COMBINED]);
+    const piped = spawnSync(process.execPath, [`${ROOT}dist/cli/bin.js`, 'analyze', '--report', 'arrow', COMBINED]);
     expect(tableFromIPC(piped.stdout).numRows).toBe(base.totals.redirects);
   });
 
@@ -168,7 +168,7 @@ describe('columnar and mapped output', () => {
 
 describe('stdout is the report, stderr the diagnostics', () => {
   it('`... | head -1` exits cleanly: no EPIPE, no stack trace', () => {
-    const r = spawnSync('bash', ['-c', `node ${ROOT}dist/src/bin.js analyze --report ndjson ${COMBINED} | head -1; exit \${PIPESTATUS[0]}`], {
+    const r = spawnSync('bash', ['-c', `node ${ROOT}dist/cli/bin.js analyze --report ndjson ${COMBINED} | head -1; exit \${PIPESTATUS[0]}`], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(r.status).toBe(0);

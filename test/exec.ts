@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/report.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = `${ROOT}dist/src/bin.js`;
+const BIN = `${ROOT}dist/cli/bin.js`;
 
 export interface Run {
   code: number;

@@ -4,8 +4,8 @@
  * The text formats (ALB, CloudFront, IIS, HAProxy) are in formats-text.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { AuditError } from '../src/errors.js';
-import type { HttpRecord } from '../src/model.js';
+import { AuditError } from '../core/errors.js';
+import type { HttpRecord } from '../core/model.js';
 import { openSource } from '../src/source.js';
 import { caddyFormat } from '../parsers/caddy.js';
 import { envoyFormat } from '../parsers/envoy.js';

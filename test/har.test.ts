@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { looksLikeHar, parseHar } from '../parsers/har.js';
-import { AuditError } from '../src/errors.js';
-import { isRedirect, type HttpRecord, type InputStats } from '../src/model.js';
+import { AuditError } from '../core/errors.js';
+import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
 import { mulberry32 as random } from '../bench/prng.js';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
 /** A record for unit tests of the pairing rules: only what the test says, the rest unknown. */

@@ -11,7 +11,7 @@ import { generateLog } from '../bench/generate.js';
 import { mulberry32 } from '../bench/prng.js';
 import { decimalNumber } from '../parsers/format-helpers.js';
 import { jsonLinesFormat, jsonObjectStart, learnTemplate } from '../parsers/json-lines.js';
-import type { HttpRecord } from '../src/model.js';
+import type { HttpRecord } from '../core/model.js';
 import { FIXTURES, SHARED, lines } from './helpers.js';
 
 const SAMPLES = new URL('../samples/', import.meta.url).pathname;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, expectGolden, FULL_FORMAT, ROOT } from './exec.js';
 
-const BIN = `${ROOT}dist/src/bin.js`;
+const BIN = `${ROOT}dist/cli/bin.js`;
 const FULL = 'samples/capture-full.log';
 const lines = readFileSync(`${ROOT}${FULL}`, 'utf8').trimEnd().split('\n');
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AuditError } from '../src/errors.js';
+import { AuditError } from '../core/errors.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { detectLineFormat } from '../parsers/index.js';
 import { SHARED, ok } from './helpers.js';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PairingEngine, resolveLocation, type Pair } from '../src/pairing.js';
-import type { HttpRecord } from '../src/model.js';
+import type { HttpRecord } from '../core/model.js';
 import { rec } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Progress, shouldShowProgress } from '../src/progress.js';
+import { Progress, shouldShowProgress } from '../cli/progress.js';
 import { ROOT } from './exec.js';
 
 const MB = 1024 * 1024;
@@ -123,8 +123,8 @@ describe('Progress on a terminal', () => {
   });
 });
 
-// End to end, against the CLI with the progress display wired around `analyzeFiles` (see src/progress.ts).
-const BIN = `${ROOT}dist/src/bin.js`;
+// End to end, against the CLI with the progress display wired around `analyzeFiles` (see cli/progress.ts).
+const BIN = `${ROOT}dist/cli/bin.js`;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 if (!hasScript) console.warn('progress.test.ts: `script` (util-linux) not found: the pseudo-terminal test is skipped');
 

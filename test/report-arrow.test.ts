@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileLogFormat } from '../parsers/log-format.js';
 import { ARROW_TABLES, renderArrow, renderArrowTables } from '../reports/arrow.js';
 import { renderJson } from '../reports/json.js';
-import { AuditError } from '../src/errors.js';
+import { AuditError } from '../core/errors.js';
 import type { AuditReport, ClientReport, PairRow, RouteFinding } from '../src/report.js';
 import { analyzeFiles } from '../src/run.js';
 import { FULL_FORMAT, ROOT } from './exec.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emptyRecord, type HttpRecord } from '../src/model.js';
+import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { RecordDecoder, RecordEncoder } from '../src/record-codec.js';
 import { generateLog, splitLog } from '../bench/generate.js';
 import { cli, FULL_FORMAT, ROOT, type Run } from './exec.js';

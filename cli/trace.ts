@@ -3,11 +3,11 @@
  * with its classification and why: which rule, and which lines of the input. Only the traced client's records
  * are kept, so memory grows with that client's traffic, not with the input.
  */
-import { analyzeFiles, type RunOptions } from './run.js';
-import type { Classification } from './classify.js';
-import type { HttpRecord } from './model.js';
-import { clientKeyOf, splitClientKey, type Pair } from './pairing.js';
-import type { AuditReport } from './report.js';
+import { analyzeFiles, type RunOptions } from '../src/run.js';
+import type { Classification } from '../src/classify.js';
+import type { HttpRecord } from '../core/model.js';
+import { clientKeyOf, splitClientKey, type Pair } from '../src/pairing.js';
+import type { AuditReport } from '../src/report.js';
 
 interface Traced {
   records: HttpRecord[];

@@ -7,12 +7,12 @@
  * last record, so an open redirect is reported as unfollowed when its window has passed, not at the next line.
  */
 import type { Readable } from 'node:stream';
-import { Analyzer, type AnalyzeOptions } from './analysis.js';
-import { AuditError } from './errors.js';
-import { mergeInputs } from './merge.js';
-import type { HttpRecord } from './model.js';
-import type { AuditReport } from './report.js';
-import { openSource } from './source.js';
+import { Analyzer, type AnalyzeOptions } from '../src/analysis.js';
+import { AuditError } from '../core/errors.js';
+import { mergeInputs } from '../src/merge.js';
+import type { HttpRecord } from '../core/model.js';
+import type { AuditReport } from '../src/report.js';
+import { openSource } from '../src/source.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { ndjsonPairLine, ndjsonSummaryLine } from '../reports/ndjson.js';
 

@@ -6,22 +6,22 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { diffBaseline, loadBaseline } from './baseline.js';
-import { AuditError } from './errors.js';
-import { parseStatuses, parseWhen, recordFilter, redirectFilter } from './narrow.js';
-import { failing, parseFailOn } from './fail-on.js';
+import { diffBaseline, loadBaseline } from '../src/baseline.js';
+import { AuditError } from '../core/errors.js';
+import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
+import { failing, parseFailOn } from '../src/fail-on.js';
 import { createLogger } from './log.js';
-import { analyzeFiles } from './run.js';
-import { VERSION } from './version.js';
+import { analyzeFiles } from '../src/run.js';
+import { VERSION } from '../core/version.js';
 import { compileLogFormat, lineFormats } from '../parsers/index.js';
 import { NEEDS_PAIRS, REPORTERS, renderArrowTables, type Renderer } from '../reports/index.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { follow } from './live.js';
 import { trace } from './trace.js';
-import { explain, explainIndex } from './explain.js';
+import { explain, explainIndex } from '../src/explain.js';
 import { Progress } from './progress.js';
-import type { RecordSource } from './source.js';
-import type { Narrowing } from './narrow.js';
+import type { RecordSource } from '../src/source.js';
+import type { Narrowing } from '../src/narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
 /** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
