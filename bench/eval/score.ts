@@ -43,7 +43,8 @@ export interface Score {
   doesNotFollow: PR;
   /** Identities whose three violation counts are exactly right, of those scored. */
   counts: { exact: number; total: number };
-  unfollowed: { tool: number; truth: number; within10: boolean; clientsWithin: number; clients: number };
+  /** `invisible`: redirects with no follow-up in the log that the client did follow (left-site, other-server, cached). */
+  unfollowed: { tool: number; truth: number; invisible: number; within10: boolean; clientsWithin: number; clients: number };
   /** Share of redirects the tool calls `undetermined` (a finding the engine will add), else 0. */
   undetermined: number;
   /** Redirects whose pairing the log cannot decide (truth), counted apart. */
@@ -142,7 +143,11 @@ export function score(truth: Truth, report: ToolReport, variant: VariantName, cl
     mishandles: pr(tp, fp, fn),
     doesNotFollow: pr(dtp, dfp, dfn),
     counts: { exact, total },
-    unfollowed: { tool: toolUnfollowed, truth: truth.summary.unfollowed, within10: within10(toolUnfollowed, truth.summary.unfollowed), clientsWithin, clients },
+    unfollowed: {
+      tool: toolUnfollowed,
+      truth: truth.summary.unfollowed,
+      invisible: truth.summary.leftSite + truth.summary.otherServer + truth.summary.cached,
+      within10: within10(toolUnfollowed, truth.summary.unfollowed), clientsWithin, clients },
     undetermined: report.totals.redirects > 0 ? undeterminedCount / report.totals.redirects : 0,
     undecidable: truth.summary.undecidable,
     falsePositives,
@@ -209,7 +214,7 @@ const f3 = (x: number) => x.toFixed(3);
 
 export function markdownTable(scores: Score[]): string {
   const head =
-    '| scenario | variant | lines | redirects | precision | recall | TP/FP/FN | dnf P | dnf R | counts exact | unfollowed tool/truth (±10%) | clients unfollowed ±10% | undetermined | undecidable | pass |';
+    '| scenario | variant | lines | redirects | precision | recall | TP/FP/FN | dnf P | dnf R | counts exact | unfollowed tool/truth (±10%) [+invisible] | clients unfollowed ±10% | undetermined | undecidable | pass |';
   const sep = '|' + ' --- |'.repeat(15);
   const rows = scores.map((s) =>
     [
@@ -223,7 +228,7 @@ export function markdownTable(scores: Score[]): string {
       f2(s.doesNotFollow.precision),
       f2(s.doesNotFollow.recall),
       `${s.counts.exact}/${s.counts.total}`,
-      `${s.unfollowed.tool}/${s.unfollowed.truth} ${s.unfollowed.within10 ? 'yes' : 'no'}`,
+      `${s.unfollowed.tool}/${s.unfollowed.truth} ${s.unfollowed.within10 ? 'yes' : 'no'} [+${s.unfollowed.invisible}]`,
       `${s.unfollowed.clientsWithin}/${s.unfollowed.clients}`,
       f3(s.undetermined),
       s.undecidable,

@@ -42,7 +42,8 @@ export type NoFollowReason =
   | 'unfollowed' // the client software chose not to follow (counts as unfollowed)
   | 'left-site' // the Location is another site (SSO, a partner): its follow-up is in someone else's log
   | 'other-server' // same site, but served by a server whose log is not given (http → https upgrade)
-  | 'cached'; // the client took the target from its own cache: no request was made
+  | 'cached' // the client took the target from its own cache: no request was made
+  | 'retried'; // the client re-sent the original instead (a double submit): counts as unfollowed, as the tool does
 
 export interface TruthRedirect {
   /** Index into `files`, and the 1-based line number. */
@@ -80,7 +81,10 @@ export interface TruthClient {
   /** Redirects per code the rules are about (303, 307, 308). */
   codeRedirects: Counts;
   followed: number;
+  /** Redirects not followed (`unfollowed` and `retried`), as the tool counts them. */
   unfollowed: number;
+  /** Of those, the first of a double submit (the client re-sent the original). */
+  retried: number;
   /** Unfollowed redirects answered to an unsafe request (not GET/HEAD). */
   unfollowedUnsafe: number;
   /** Redirects with no follow-up in the log for other reasons (left-site, other-server, cached). */
@@ -97,7 +101,10 @@ export interface TruthClient {
   mishandles: ViolationCode[];
   /** Codes where a flag is neither right nor wrong (only undecidable or unobservable evidence). */
   dontCare: ViolationCode[];
-  /** The verdict rule of the domain reference applied to the true counts (unsafe unfollowed, or unfollowed >= followed). */
+  /**
+   * The client software does not follow: the verdict rule of the domain reference applied to the true counts
+   * (an unsafe redirect left unfollowed, or unfollowed >= followed), double submits (`retried`) left out.
+   */
   doesNotFollow: boolean;
   /** Any redirect of this identity undecidable: its does-not-follow and counts are not scored. */
   anyUndecidable: boolean;
@@ -119,7 +126,9 @@ export interface Truth {
     requests: number;
     redirects: number;
     followed: number;
+    /** Unfollowed, `retried` included. */
     unfollowed: number;
+    retried: number;
     leftSite: number;
     otherServer: number;
     cached: number;
@@ -303,7 +312,7 @@ class Site {
   respond(method: string, u: Url): Resp {
     const q = u.path.indexOf('?');
     const path = q < 0 ? u.path : u.path.slice(0, q);
-    const redirect = (status: number, location: string): Resp => ({ status, location, bytes: this.rnd() < 0.8 ? 162 : 0, ms: this.n(0, 4) });
+    const redirect = (status: number, location: string, ms = this.n(0, 4)): Resp => ({ status, location, bytes: this.rnd() < 0.8 ? 162 : 0, ms });
     const ok = (status = 200, lo = 2_000, hi = 60_000, ms = this.n(15, 250)): Resp => ({ status, location: null, bytes: this.n(lo, hi), ms });
     const no = (status = 405): Resp => ({ status, location: null, bytes: 157, ms: this.n(0, 3) });
     const safe = method === 'GET' || method === 'HEAD';
@@ -314,7 +323,7 @@ class Site {
       if ((m = /^\/api\/v1\/items\/(\d+)$/.exec(path)) && method === 'PUT') return redirect(307, `/api/v2/items/${m[1]}`);
       if (path === '/api/v1/orders' && method === 'POST') return redirect(308, '/api/v2/orders');
       if ((m = /^\/api\/v1\/sessions\/(\w+)$/.exec(path)) && method === 'DELETE') return redirect(308, `/api/v2/sessions/${m[1]}`);
-      if (path === '/api/v1/jobs' && method === 'POST') return redirect(303, `/api/v1/jobs/${this.n(100_000, 999_999)}`);
+      if (path === '/api/v1/jobs' && method === 'POST') return redirect(303, `/api/v1/jobs/${this.n(100_000, 999_999)}`, this.n(20, 200));
       if (path === '/api/v1/status' && safe) return redirect(301, '/api/v2/status');
       if (path === '/api/v1/uploads' && method === 'POST') {
         return redirect(307, `https://${UPLOAD}/v1/uploads/${Math.floor(this.rnd() * 2 ** 40).toString(36)}`);
@@ -336,10 +345,10 @@ class Site {
     if (path === '/docs') return redirect(301, '/docs/');
     if ((m = /^\/docs\/([a-z-]+)$/.exec(path))) return redirect(301, `/docs/${m[1]}/`);
     if ((m = /^\/old\/products\/(\d+)$/.exec(path))) return safe ? redirect(308, `/products/${m[1]}`) : no();
-    if ((m = /^\/orders\/(\d+)\/pay$/.exec(path))) return method === 'POST' ? redirect(303, `/orders/${m[1]}/done`) : no();
+    if ((m = /^\/orders\/(\d+)\/pay$/.exec(path))) return method === 'POST' ? redirect(303, `/orders/${m[1]}/done`, this.n(300, 1_500)) : no();
     if (/^\/orders\/\d+\/done$/.test(path)) return safe ? ok() : no();
-    if (path === '/login') return method === 'POST' ? redirect(303, '/account') : ok();
-    if (path === '/contact') return method === 'POST' ? redirect(302, '/contact/thanks') : ok();
+    if (path === '/login') return method === 'POST' ? redirect(303, '/account', this.n(30, 300)) : ok();
+    if (path === '/contact') return method === 'POST' ? redirect(302, '/contact/thanks', this.n(20, 200)) : ok();
     if (path === '/account/orders') {
       const nonce = Math.floor(this.rnd() * 2 ** 40).toString(36);
       return redirect(302, `https://${SSO}/login?return=https%3A%2F%2F${WWW}%2Faccount%2Forders&state=${nonce}`);
@@ -444,7 +453,7 @@ class Sim {
    * A navigation or call: the request, and the redirects it leads to as the client software follows them.
    * Returns the first request and when the client is done.
    */
-  go(p: Person, t: number, method: string, url: Url, body: number, referer: string, top = true): { first: Req; end: number } {
+  go(p: Person, t: number, method: string, url: Url, body: number, referer: string, top = true, abandoned = false): { first: Req; end: number } {
     const b = p.sw.b;
     if (top && b.browser && method === 'GET') {
       const cached = p.perm.get(urlKey(url));
@@ -456,6 +465,11 @@ class Sim {
       const target = resolve(r.location, url);
       const info: RedirInfo = { code: r.status, target, follow: null, reason: 'unfollowed', violation: null, unobservable: false, undecidable: false };
       r.redir = info;
+      if (abandoned) {
+        // The person sent the form again before this answer came: the browser left this navigation.
+        info.reason = 'retried';
+        return { first: r, end };
+      }
       const d = this.decide(b, r.status, method, target.host !== url.host);
       if (d === null) {
         if (!isSafe(method) || !b.queueLater || this.rnd() >= b.queueLater) return { first: r, end };
@@ -474,7 +488,9 @@ class Sim {
         info.reason = 'other-server';
         return { first: r, end };
       }
-      if (b.browser && d.method === 'GET' && p.pages.has(urlKey(target)) && this.rnd() < 0.5) {
+      // A GET redirect to a page the browser holds fresh in its cache (product, docs and blog pages are
+      // cacheable; the results of a POST are not): the target comes from the cache, no request is made.
+      if (b.browser && method === 'GET' && p.pages.has(urlKey(target)) && /^\/(products|docs|blog)\//.test(target.path) && this.rnd() < 0.5) {
         info.reason = 'cached';
         return { first: r, end };
       }
@@ -571,10 +587,14 @@ class Sim {
         const id = this.n(100_000, 999_999);
         const t1 = nav('/cart') + this.n(2_000, 15_000);
         const body = this.n(200, 2_000);
-        const e1 = this.go(p, t1, 'POST', this.https(`/orders/${id}/pay`), body, `https://${WWW}/cart`).end;
-        // A double click: the same form sent again while the first is under way.
-        if (this.rnd() < 0.04) return Math.max(e1, this.go(p, t1 + this.n(80, 400), 'POST', this.https(`/orders/${id}/pay`), body, `https://${WWW}/cart`).end);
-        return e1;
+        const pay = this.https(`/orders/${id}/pay`);
+        if (this.rnd() < 0.04) {
+          // A double click: the same form sent again while the first is under way (payment takes 300 ms or more);
+          // the browser drops the first navigation and follows the second.
+          const e1 = this.go(p, t1, 'POST', pay, body, `https://${WWW}/cart`, true, true).end;
+          return Math.max(e1, this.go(p, t1 + this.n(80, 290), 'POST', pay, body, `https://${WWW}/cart`).end);
+        }
+        return this.go(p, t1, 'POST', pay, body, `https://${WWW}/cart`).end;
       }
       case 'login': {
         const t1 = nav('/login') + this.n(3_000, 12_000);
@@ -922,14 +942,16 @@ function shownSecond(sim: Sim, r: Req): number {
 
 /** Scored outcome of a redirect if `f` were its follow-up (null: none in the log, with the true reason). */
 function outcome(r: Req, f: Req | null, reason: RedirInfo['reason']): string {
-  if (f === null) return reason === 'unfollowed' ? 'unfollowed' : 'ok';
+  if (f === null) return reason === 'unfollowed' || reason === 'retried' ? 'unfollowed' : 'ok';
   return methodViolation(r.status, r.method, f.method) ?? 'ok';
 }
 
 /**
  * A redirect is undecidable when another request of the same identity to the same target path (the log has no
  * host), logged within the window (60 s, or 2 s before: completion order) and not provably after the true
- * follow-up, would give it another outcome: the log cannot tell which of the two followed it.
+ * follow-up, would give it another outcome: the log cannot tell which of the two followed it. A request that is
+ * the true follow-up of another redirect of the same identity, code and method does not count: swapping the two
+ * follow-ups changes no count.
  */
 function markUndecidable(sim: Sim, key: 'address' | 'forwarded-for'): void {
   const WINDOW = 60, BEFORE = 2;
@@ -941,6 +963,8 @@ function markUndecidable(sim: Sim, key: 'address' | 'forwarded-for'): void {
     if (!l) index.set(k, (l = []));
     l.push(r);
   }
+  const followed = new Map<Req, Req>();
+  for (const r of sim.reqs) if (r.redir?.follow) followed.set(r.redir.follow, r);
   for (const r of sim.reqs) {
     const info = r.redir;
     if (!info) continue;
@@ -952,6 +976,8 @@ function markUndecidable(sim: Sim, key: 'address' | 'forwarded-for'): void {
     const truthOutcome = outcome(r, f, info.reason);
     for (const q of same) {
       if (q === f || q === r) continue;
+      const other = followed.get(q);
+      if (other && other.status === r.status && other.method === r.method) continue;
       const qs = shownSecond(sim, q);
       if (qs < rs - BEFORE || qs > rs + WINDOW) continue;
       if (f) {
@@ -972,7 +998,7 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
   const clients = new Map<string, TruthClient & { people_: Set<number>; sw_: Set<string> }>();
   const redirects: TruthRedirect[] = [];
   const summary: Truth['summary'] = {
-    requests: sim.reqs.length, redirects: 0, followed: 0, unfollowed: 0, leftSite: 0, otherServer: 0, cached: 0, undecidable: 0, violations: zero(), unobservable: zero(),
+    requests: sim.reqs.length, redirects: 0, followed: 0, unfollowed: 0, retried: 0, leftSite: 0, otherServer: 0, cached: 0, undecidable: 0, violations: zero(), unobservable: zero(),
   };
   const clientOf = (p: Person) => {
     const id = identityOf(p, key);
@@ -980,7 +1006,7 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
     let c = clients.get(k);
     if (!c) {
       c = {
-        address: id.address, userAgent: id.userAgent, people: 0, software: [], redirects: 0, codeRedirects: zero(), followed: 0, unfollowed: 0, unfollowedUnsafe: 0, invisible: 0,
+        address: id.address, userAgent: id.userAgent, people: 0, software: [], redirects: 0, codeRedirects: zero(), followed: 0, unfollowed: 0, retried: 0, unfollowedUnsafe: 0, invisible: 0,
         violations: zero(), decidableViolations: zero(), undecidable: zero(), unobservable: zero(), mishandles: [], dontCare: [], doesNotFollow: false,
         anyUndecidable: false, people_: new Set(), sw_: new Set(),
       };
@@ -1022,6 +1048,12 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
         c.unfollowed++;
         if (!isSafe(r.method)) c.unfollowedUnsafe++;
         break;
+      case 'retried':
+        summary.unfollowed++;
+        summary.retried++;
+        c.unfollowed++;
+        c.retried++;
+        break;
       case 'left-site':
         summary.leftSite++;
         c.invisible++;
@@ -1053,7 +1085,8 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
     rest.software = [...sw_].sort();
     rest.mishandles = CODES.filter((k) => rest.decidableViolations[k] > 0);
     rest.dontCare = CODES.filter((k) => rest.decidableViolations[k] === 0 && (rest.undecidable[k] > 0 || rest.unobservable[k] > 0));
-    rest.doesNotFollow = rest.unfollowedUnsafe > 0 || (rest.unfollowed > 0 && rest.unfollowed >= rest.followed);
+    const left = rest.unfollowed - rest.retried;
+    rest.doesNotFollow = rest.unfollowedUnsafe > 0 || (left > 0 && left >= rest.followed);
     out.push(rest);
   }
   out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : (a.userAgent ?? '') < (b.userAgent ?? '') ? -1 : 1));
