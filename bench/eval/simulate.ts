@@ -325,6 +325,9 @@ class Site {
       if ((m = /^\/api\/v1\/sessions\/(\w+)$/.exec(path)) && method === 'DELETE') return redirect(308, `/api/v2/sessions/${m[1]}`);
       if (path === '/api/v1/jobs' && method === 'POST') return redirect(303, `/api/v1/jobs/${this.n(100_000, 999_999)}`, this.n(20, 200));
       if (path === '/api/v1/status' && safe) return redirect(301, '/api/v2/status');
+      // One status page for every export: the Location carries no token.
+      if (path === '/api/v1/exports' && method === 'POST') return redirect(303, '/api/v1/exports/status', this.n(20, 300));
+      if (path === '/api/v1/exports/status') return safe ? ok(200, 80, 400) : no();
       if (path === '/api/v1/uploads' && method === 'POST') {
         return redirect(307, `https://${UPLOAD}/v1/uploads/${Math.floor(this.rnd() * 2 ** 40).toString(36)}`);
       }
@@ -654,6 +657,8 @@ class Sim {
         for (let i = this.n(0, 3); i > 0; i--) tt = this.go(p, tt + this.n(1_000, 5_000), 'GET', follow.url, 0, '-').end;
         return tt;
       }
+      case 'export303':
+        return go('POST', '/api/v1/exports', this.n(100, 800));
       case 'status301':
         return go('GET', '/api/v1/status');
       case 'upload307':
@@ -690,9 +695,9 @@ const TAIL_MS = 120_000;
 
 type BrowserAction = 'page' | 'pay' | 'login' | 'contact' | 'docs' | 'oldLink' | 'http' | 'sso' | 'short';
 const DEFAULT_BROWSER: Record<BrowserAction, number> = { page: 0.6, pay: 0.1, login: 0.07, contact: 0.03, docs: 0.08, oldLink: 0.05, http: 0.04, sso: 0, short: 0 };
-type ApiCall = 'list' | 'get' | 'create307' | 'update307' | 'order308' | 'logout308' | 'job303' | 'status301' | 'upload307' | 'report308';
+type ApiCall = 'list' | 'get' | 'create307' | 'update307' | 'order308' | 'logout308' | 'job303' | 'export303' | 'status301' | 'upload307' | 'report308';
 const DEFAULT_API: Record<ApiCall, number> = {
-  list: 0.3, get: 0.15, create307: 0.1, update307: 0.06, order308: 0.08, logout308: 0.04, job303: 0.1, status301: 0.05, upload307: 0.05, report308: 0.04,
+  list: 0.3, get: 0.15, create307: 0.1, update307: 0.06, order308: 0.08, logout308: 0.04, job303: 0.1, export303: 0.04, status301: 0.05, upload307: 0.05, report308: 0.04,
 };
 
 function weighted<T>(rnd: () => number, items: readonly [T, number][]): T {
@@ -763,9 +768,9 @@ export const SCENARIOS: Scenario[] = [
         }
         if (o === 0) {
           // The CI box: three jobs with the same curl build, one of them with -X POST.
-          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.4 }, [500, 8_000]);
-          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.4 }, [500, 8_000]);
-          sim.api(sim.person(SW.curlX, addr), START + sim.n(0, 30_000), { job303: 0.4 }, [500, 8_000]);
+          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
+          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
+          sim.api(sim.person(SW.curlX, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
         }
       }
       for (let i = 0; i < 8 * k; i++) sim.browse(sim.person(browser(sim.pick(BROWSER_UAS)), sim.ip()), startAt(sim), {});
