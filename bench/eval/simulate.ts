@@ -768,9 +768,11 @@ export const SCENARIOS: Scenario[] = [
         }
         if (o === 0) {
           // The CI box: three jobs with the same curl build, one of them with -X POST.
-          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
-          sim.api(sim.person(SW.curlOk, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
-          sim.api(sim.person(SW.curlX, addr), START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
+          const jobs = [sim.person(SW.curlOk, addr), sim.person(SW.curlOk, addr), sim.person(SW.curlX, addr)];
+          for (const p of jobs) sim.api(p, START + sim.n(0, 30_000), { job303: 0.3, export303: 0.3 }, [500, 8_000]);
+          // And a cron entry that starts all three at the top of every other minute: the same export request
+          // from one identity within a second, answered with the same Location.
+          for (let t = START; t < sim.end; t += 120_000) for (const p of jobs) sim.apiCall(p, t + sim.n(0, 400), 'export303');
         }
       }
       for (let i = 0; i < 8 * k; i++) sim.browse(sim.person(browser(sim.pick(BROWSER_UAS)), sim.ip()), startAt(sim), {});
