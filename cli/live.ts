@@ -35,6 +35,8 @@ export async function follow(path: string, opts: LiveOptions): Promise<AuditRepo
   let lastWall = Date.now();
   const analyzer: Analyzer = new Analyzer({
     ...opts,
+    recordFilter: opts.filter,
+    eager: true,
     onPair: (p, c) => {
       if (opts.all || c.finding !== 'followed') opts.write(ndjsonPairLine(analyzer.rowOf(p, c)));
     },
@@ -54,13 +56,12 @@ export async function follow(path: string, opts: LiveOptions): Promise<AuditRepo
   const summaries =
     opts.intervalMs > 0 ? setInterval(() => opts.write(ndjsonSummaryLine(analyzer.snapshot([source.stats]))), opts.intervalMs) : null;
   const errors: { code: string; message: string }[] = [];
-  const filter = opts.filter;
   try {
     await mergeInputs(
       [source.batches],
       (r) => {
         lastWall = Date.now();
-        if (!filter || filter(r)) analyzer.push(r);
+        analyzer.push(r);
       },
       (_i, error) => {
         if (!error) return;

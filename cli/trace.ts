@@ -24,10 +24,14 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
   const clients = new Map<string, Traced>();
   const pairOf = new Map<HttpRecord, { pair: Pair; c: Classification }>();
   const isFollowUp = new Set<HttpRecord>();
+  const kept = new Set<HttpRecord>();
   const report = await analyzeFiles(files, {
     ...opts,
+    // Narrowing selects what is reported; pairing sees every record, so the pairs are analyze's own.
     filter: (r) => {
       if (!match(r) || (opts.filter && !opts.filter(r))) return false;
+      if (kept.has(r)) return true;
+      kept.add(r);
       const key = clientKeyOf(r, clientKey);
       let t = clients.get(key);
       if (!t) {

@@ -26,6 +26,7 @@
 import {
   Dictionary,
   Field,
+  Float64,
   Int32,
   Int64,
   List,
@@ -57,6 +58,7 @@ interface Column<R> {
 
 // Types are made per table (a factory, not a shared instance) so that every dictionary column gets its own id.
 const utf8 = () => new Utf8();
+const float64 = () => new Float64();
 const dict = () => new Dictionary(new Utf8(), new Int32());
 const int32 = () => new Int32();
 const int64 = () => new Int64();
@@ -86,6 +88,8 @@ export const PAIR_COLUMNS: Column<PairRow>[] = [
   col('finding', dict, false, (p) => p.finding),
   col('mode', dict, false, (p) => p.mode),
   col('hop', int32, false, (p) => p.hop),
+  col('chain', int64, false, (p) => big(p.chain)),
+  col('confidence', float64, false, (p) => p.confidence),
   col('input', dict, false, (p) => p.input),
   col('line', int64, false, (p) => big(p.line)),
   col('time', timestamp, true, (p) => millis(p.time)),
@@ -98,6 +102,7 @@ export const PAIR_COLUMNS: Column<PairRow>[] = [
   col('follow_up_method', dict, true, (p) => p.followUpMethod),
   col('follow_up_url', utf8, true, (p) => p.followUpUrl),
   col('follow_up_status', int32, true, (p) => p.followUpStatus),
+  col('follow_up_user_agent', dict, true, (p) => p.followUpUserAgent),
 ];
 
 /** One row per route finding; the `example_*` columns describe its example redirect and what followed it. */

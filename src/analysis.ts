@@ -22,6 +22,11 @@ export interface AnalyzeOptions extends Partial<PairingOptions> {
   collectPairs?: boolean | undefined;
   /** Count only the redirects this accepts (`--route`, `--status`); their follow-ups are read regardless. */
   redirectFilter?: ((r: HttpRecord) => boolean) | undefined;
+  /**
+   * Report only the records this accepts (`--client`, `--since/--until`). Pairing still sees every record, so
+   * a client gets the same findings narrowed or not.
+   */
+  recordFilter?: ((r: HttpRecord) => boolean) | undefined;
   /** Clients tracked at most; past this the least recently seen is dropped and counted (live streams). */
   maxClients?: number | undefined;
 }
@@ -34,6 +39,9 @@ interface ClientAcc {
   unfollowedUnsafe: number;
   exact: number;
   inferred: number;
+  undetermined: number;
+  otherAgent: number;
+  misresolved: number;
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   examples: Map<PairFinding, Example>;
@@ -47,6 +55,9 @@ function newClientAcc(): ClientAcc {
     unfollowedUnsafe: 0,
     exact: 0,
     inferred: 0,
+    undetermined: 0,
+    otherAgent: 0,
+    misresolved: 0,
     violations: { '303': 0, '307': 0, '308': 0 },
     findings: {},
     examples: new Map(),
@@ -61,8 +72,11 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
     acc.unfollowed++;
     if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
   }
-  if (p.mode === 'exact') acc.exact++;
+  if (p.undetermined !== null) acc.undetermined++;
+  else if (p.mode === 'exact') acc.exact++;
   else acc.inferred++;
+  if (p.otherAgent !== null) acc.otherAgent++;
+  if (c.finding === 'location-misresolved') acc.misresolved++;
   acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
   const v = VIOLATION_OF.get(c.finding);
   if (v) acc.violations[v]++;
@@ -81,6 +95,7 @@ export class Analyzer {
   private readonly monitoring: Monitoring;
   private readonly pairRows: PairRow[] | null;
   private readonly redirectFilter: ((r: HttpRecord) => boolean) | undefined;
+  private readonly recordFilter: ((r: HttpRecord) => boolean) | undefined;
   private readonly maxClients: number;
   private evicted = 0;
   /** Every pair counted, whatever became of its client's entry. */
@@ -93,12 +108,15 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring, collectPairs, redirectFilter, maxClients, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, recordFilter, maxClients, ...pairing } = opts;
     this.maxClients = maxClients ?? 1_000_000;
     this.redirectFilter = redirectFilter;
+    this.recordFilter = recordFilter;
+    const counts =
+      recordFilter && redirectFilter ? (r: HttpRecord) => recordFilter(r) && redirectFilter(r) : (recordFilter ?? redirectFilter);
     this.options = { ...DEFAULT_PAIRING, ...stripUndefined(pairing) };
     this.onPair = onPair;
-    this.monitoring = new Monitoring((r) => this.ref(r), monitoring ? stripUndefined(monitoring) : {}, redirectFilter);
+    this.monitoring = new Monitoring((r) => this.ref(r), monitoring ? stripUndefined(monitoring) : {}, counts);
     this.pairRows = collectPairs ? [] : null;
     this.engine = new PairingEngine((p) => this.take(p), this.options);
   }
@@ -109,6 +127,10 @@ export class Analyzer {
   }
 
   push(r: HttpRecord): void {
+    if (this.recordFilter && !this.recordFilter(r)) {
+      this.engine.push(r);
+      return;
+    }
     this.records++;
     const t = r.time;
     if (t < this.first) this.first = t;
@@ -121,6 +143,7 @@ export class Analyzer {
 
   private take(p: Pair): void {
     if (this.redirectFilter && !this.redirectFilter(p.redirect)) return;
+    if (this.recordFilter && !this.recordFilter(p.redirect)) return;
     const c = classify(p);
     let acc = this.clients.get(p.client);
     if (acc) {
@@ -167,6 +190,8 @@ export class Analyzer {
       finding: c.finding,
       mode: p.mode,
       hop: p.hop,
+      chain: p.chain,
+      confidence: p.confidence,
       input: r.input,
       line: r.line,
       time: r.time,
@@ -179,6 +204,7 @@ export class Analyzer {
       followUpMethod: f ? f.method : null,
       followUpUrl: f ? this.ref(f).url : null,
       followUpStatus: f ? f.status : null,
+      followUpUserAgent: p.otherAgent,
     };
   }
 
@@ -244,7 +270,7 @@ export class Analyzer {
     }
     for (const [key, a] of this.clients) {
       const { address, userAgent } = splitClientKey(key);
-      const verdicts = verdictsOf(a.violations, a.unfollowed, a.followed, a.unfollowedUnsafe);
+      const verdicts = verdictsOf(a.violations, a.unfollowed, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined);
       const examples = [...a.examples.values()]
         .filter((e) => e.finding !== 'followed')
         .sort((x, y) => EXAMPLE_RANK.get(x.finding)! - EXAMPLE_RANK.get(y.finding)!);
@@ -260,7 +286,7 @@ export class Analyzer {
         redirects: a.redirects,
         followed: a.followed,
         unfollowed: a.unfollowed,
-        pairing: { exact: a.exact, inferred: a.inferred },
+        pairing: pairingOf(a),
         violations: a.violations,
         findings: sortKeys(a.findings),
         examples,
@@ -273,7 +299,7 @@ export class Analyzer {
     totals.unfollowed = all.unfollowed;
     totals.missingLocation = all.findings['missing-location'] ?? 0;
     totals.openAtEnd = all.findings['open-at-end'] ?? 0;
-    totals.pairing = { exact: all.exact, inferred: all.inferred };
+    totals.pairing = pairingOf(all);
     totals.violations = { ...all.violations };
     totals.findings = sortKeys({ ...all.findings });
     clients.sort(compareClients);
@@ -318,11 +344,24 @@ const EXAMPLE_RANK = new Map<PairFinding, number>(
     'missing-location',
     'method-rewritten-after-301',
     'method-rewritten-after-302',
+    'location-misresolved',
     'redirect-loop',
+    'left-site',
+    'undetermined',
     'open-at-end',
     'followed',
   ].map((f, i) => [f as PairFinding, i]),
 );
+
+/** The pairing counts; `undetermined` and `otherAgent` only where there are some (older reports read the same). */
+function pairingOf(a: ClientAcc): ClientReport['pairing'] {
+  return {
+    exact: a.exact,
+    inferred: a.inferred,
+    ...(a.undetermined ? { undetermined: a.undetermined } : {}),
+    ...(a.otherAgent ? { otherAgent: a.otherAgent } : {}),
+  };
+}
 
 const VERDICT_RANK = new Map<Verdict, number>(VERDICTS.map((v, i) => [v, i]));
 

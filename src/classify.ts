@@ -19,6 +19,9 @@ export const PAIR_FINDINGS = [
   'missing-location',
   'open-at-end',
   'redirect-loop',
+  'undetermined',
+  'left-site',
+  'location-misresolved',
 ] as const;
 
 export type PairFinding = (typeof PAIR_FINDINGS)[number];
@@ -46,6 +49,10 @@ export function classify(pair: Pair): Classification {
   const f = pair.followUp;
   const code = r.status;
   if (pair.missingLocation) return { finding: 'missing-location', why: `${code} without a Location header` };
+  if (pair.undetermined !== null) return { finding: 'undetermined', why: pair.undetermined };
+  if (pair.leftSite) {
+    return { finding: 'left-site', why: `the Location ${pair.target ?? ''} is on another host or scheme, not in these logs` };
+  }
   if (!f) {
     if (pair.openAtEnd && !pair.retried) {
       return { finding: 'open-at-end', why: 'the input ended before the window closed' };
@@ -65,7 +72,7 @@ export function classify(pair: Pair): Classification {
     if (f.method === 'GET' && f.bodySize !== null && f.bodySize > 0) {
       return { finding: 'body-kept-after-303', why: `303 requires no body; the GET carried ${f.bodySize} bytes` };
     }
-    return { finding: 'followed', why: `303 followed with ${f.method}` };
+    return misresolved(pair) ?? { finding: 'followed', why: `303 followed with ${f.method}` };
   }
   if (code === 307 || code === 308) {
     if (f.method !== r.method) {
@@ -80,7 +87,12 @@ export function classify(pair: Pair): Classification {
         why: `${code} requires the same body; ${r.bodySize} bytes became 0`,
       };
     }
-    return { finding: 'followed', why: `${code} repeated with ${f.method}${r.bodySize ? ` and its ${r.bodySize}-byte body` : ''}` };
+    return (
+      misresolved(pair) ?? {
+        finding: 'followed',
+        why: `${code} repeated with ${f.method}${r.bodySize ? ` and its ${r.bodySize}-byte body` : ''}`,
+      }
+    );
   }
   if ((code === 301 || code === 302) && !isSafe(r.method) && f.method === 'GET') {
     return {
@@ -88,10 +100,27 @@ export function classify(pair: Pair): Classification {
       why: `${r.method} became GET after ${code} (historic behaviour the RFC allows)`,
     };
   }
-  return { finding: 'followed', why: `${code} followed with ${f.method}` };
+  return misresolved(pair) ?? { finding: 'followed', why: `${code} followed with ${f.method}` };
 }
 
-export const VERDICTS = ['mishandles-303', 'mishandles-307', 'mishandles-308', 'does-not-follow', 'correct'] as const;
+/** The client followed, but to the relative Location as written instead of resolving it. */
+function misresolved(pair: Pair): Classification | null {
+  if (!pair.misresolved || !pair.followUp) return null;
+  return {
+    finding: 'location-misresolved',
+    why: `requested the relative Location "${pair.redirect.location ?? ''}" as written (${pair.followUp.target}) instead of resolving it`,
+  };
+}
+
+export const VERDICTS = [
+  'mishandles-303',
+  'mishandles-307',
+  'mishandles-308',
+  'misresolves-location',
+  'does-not-follow',
+  'correct',
+  'undetermined',
+] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /**
@@ -104,12 +133,15 @@ export function verdictsOf(
   unfollowed: number,
   followed: number,
   unfollowedUnsafe: number,
+  misresolved = 0,
+  decided = followed + unfollowed,
 ): Verdict[] {
   const out: Verdict[] = [];
   if (violations['303'] > 0) out.push('mishandles-303');
   if (violations['307'] > 0) out.push('mishandles-307');
   if (violations['308'] > 0) out.push('mishandles-308');
+  if (misresolved > 0) out.push('misresolves-location');
   if (unfollowedUnsafe > 0 || (unfollowed > 0 && unfollowed >= followed)) out.push('does-not-follow');
-  if (out.length === 0) out.push('correct');
+  if (out.length === 0) out.push(decided > 0 ? 'correct' : 'undetermined');
   return out;
 }

@@ -1,32 +1,45 @@
 /**
- * Pairing: every redirect a client receives is matched with "the request that follows" (section 3 of the
- * domain reference).
+ * Pairing: every redirect a client receives is matched with "the request that follows" it, or with nothing,
+ * or left undecided (docs/semantics.md, "Pairing").
  *
- * - A client is the remote address (or the first X-Forwarded-For address) plus the User-Agent as logged.
- * - When the log records Location (`exact`), the follow-up is the client's first later request to the resolved
- *   Location within the window; requests to other URLs in between do not break it. When two open redirects of a
- *   client point at the same URL, the request follows the newest.
- * - When it does not (`inferred`), the client's requests within the window are kept as candidates (a bounded
- *   number), and when the window closes the target is chosen: a structural clue (the same path plus a trailing
- *   slash, a Referer naming the redirecting URL), else the URL most clients of the same normalised route
- *   requested first after that redirect.
- * - A follow-up may be logged up to `reorderMs` before its redirect (logs are in completion order: nginx logs a
- *   POST after discarding its body, so a client that follows at once can be logged first).
- * - A client that asks for the redirecting URL again with another method, or re-sends an unsafe request, closes
- *   that redirect: `original-retried` when it re-sent the same request. A repeated GET closes nothing: a page may
- *   request one URL twice and follow both redirects.
- * - Redirects a client went through one after another form a chain; leaving a redirect whose Location the chain
- *   already visited is a loop, not a failure to follow.
- * - When the input ends, a redirect whose window is still open and after which the client sent nothing more is
- *   `openAtEnd` (its follow-up may just not be in this input), not unfollowed.
+ * - A client (an identity) is the remote address (or the first X-Forwarded-For address) plus the User-Agent as
+ *   logged. One identity may be several people at once (an office behind NAT): nothing a request does "closes"
+ *   another's redirect; every redirect waits for its window, and then the redirects of the identity and the
+ *   requests around them are assigned to each other jointly.
+ * - Each (redirect, candidate) gets a score from the evidence (src/evidence.ts): with Location logged, the
+ *   candidate asks for the resolved Location (or requests a relative Location verbatim); without it, a learned
+ *   template, the redirect's own tokens carried over, a trailing slash, a Referer, the delay. The candidate's
+ *   method and body never count: they are what is judged. The assignment takes the strongest pairs first, each
+ *   request following at most one redirect, with "no follow-up in this log" always an option.
+ * - Where the evidence does not decide (no strong clue, or another candidate almost as good that would be
+ *   judged differently) the pair is `undetermined`, never a violation and never unfollowed. A Location on
+ *   another host or scheme whose traffic these logs do not show is `leftSite`.
+ * - A follow-up may be logged up to `reorderMs` before its redirect (logs are in completion order).
+ * - Decisions depend on the records, not on their order among equal times, the file they came from, or the
+ *   thread that parsed them: candidates are ordered by time and content, decisions are taken in batches by
+ *   time, and what is learned in a batch is applied after it.
  *
- * Memory is bounded by the redirects still open: they expire with the window (by the highest timestamp seen, so
- * small reorderings are accepted) or when a client has more than `maxPendingPerClient` open; the inference votes
- * are capped per route and in routes.
+ * Memory is bounded by the redirects still open and the requests of their clients within the window, plus the
+ * requests of each client within `reorderMs`; idle clients are swept.
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
+import { DelayModel, TargetModel, carried, templateOf, tokensOf } from './evidence.js';
+import {
+  leadsTo,
+  matches,
+  refererNames,
+  requestedVerbatim,
+  resolveLocation,
+  sameRequestUrl,
+  stripPort,
+  targetText,
+  withSlash,
+  type Target,
+} from './location.js';
 import { normalisePath } from './routes.js';
+
+export { resolveLocation } from './location.js';
 
 export type PairMode = 'exact' | 'inferred';
 
@@ -34,7 +47,7 @@ export interface Pair {
   /** The client key (see `clientKeyOf`). */
   client: string;
   redirect: HttpRecord;
-  /** The follow-up request, or null when the client did not follow. */
+  /** The follow-up request, or null when the client did not follow (or it cannot be told). */
   followUp: HttpRecord | null;
   /** When not followed: the re-sent original request, if the client retried instead. */
   retried: HttpRecord | null;
@@ -49,6 +62,18 @@ export interface Pair {
   hop: number;
   /** The resolved target (path and query; host when known), or null when unknown. */
   target: string | null;
+  /** The chain this redirect belongs to: the same number for every hop of one chain. */
+  chain: number;
+  /** How sure the pairing is, 0 to 1: 1 for a logged Location; for inferred pairs, from the evidence. */
+  confidence: number;
+  /** Why the log cannot decide this pair, or null when it is decided. */
+  undetermined: string | null;
+  /** The Location is on another host or scheme, whose traffic these logs do not hold. */
+  leftSite: boolean;
+  /** The follow-up requested the relative Location verbatim instead of resolving it. */
+  misresolved: boolean;
+  /** The follow-up came from the same address under this other User-Agent. */
+  otherAgent: string | null;
 }
 
 export interface PairingOptions {
@@ -56,77 +81,113 @@ export interface PairingOptions {
   windowMs: number;
   /** `address` (default) or `forwarded-for`: use the first X-Forwarded-For address when logged. */
   clientKey: 'address' | 'forwarded-for';
+  /** Open redirects per client at most; past this the oldest is decided with what is known. */
   maxPendingPerClient: number;
-  /** Requests kept per open redirect whose Location is not logged. */
-  maxCandidates: number;
   /**
-   * How far back a follow-up may be logged before its redirect. Logs are written in completion order: nginx
-   * logs a POST only after discarding its body, so a client that follows at once can have its follow-up logged
-   * first (needle does this against nginx). 0 turns this off.
+   * How far back a follow-up may be logged before its redirect. Logs are written in completion order and
+   * servers' clocks differ: nginx logs a POST only after discarding its body, so a client that follows at once
+   * can have its follow-up logged first. 0 turns this off.
    */
   reorderMs: number;
+  /**
+   * Live use: a redirect whose Location is logged is decided as soon as its client's first request to the
+   * Location arrives (when no other open redirect of the client points there), instead of when its window
+   * ends. The pairs are the same; only the moment (and so the order) of the decisions differs.
+   */
+  eager: boolean;
 }
 
 export const DEFAULT_PAIRING: PairingOptions = {
   windowMs: 60_000,
   clientKey: 'address',
   maxPendingPerClient: 64,
-  maxCandidates: 16,
   reorderMs: 2000,
+  eager: false,
 };
 
+/** A request under another User-Agent of the same address follows a redirect only this soon. */
+const OTHER_AGENT_MS = 5000;
+/** Routes whose targets are learned, at most. */
+const MAX_ROUTES = 20_000;
+/** A pair is taken only at this score, and only with a strong clue. */
+const ACCEPT = 6;
 /**
- * Follow-ups logged before their redirect are looked for among the last RING requests (of every client), only
- * when a redirect arrives: a fixed ring costs one store per request, where per-client lists cost a map lookup,
- * a list and a pruning queue for every request.
+ * Another candidate this close in score, judged differently, makes a pair undetermined: with Location logged
+ * only a tie does (the Location names the URL, and the first request to it after the redirect is the one), without
+ * it anything short of a clear lead does.
  */
-const RING = 1024;
-/** Requests of the same client kept from the ring. */
-const MAX_RECENT_PER_CLIENT = 8;
+const MARGIN = { exact: 0.5, inferred: 1.5 };
+/** Of candidates that fit alike (the same URL, or the same template), the first after the redirect gets this. */
+const FIRST = { exact: 1, inferred: 2 };
+/** Inferred pairs this sure teach the delay model. */
+const SURE = 12;
+/** The population learns from requests this soon after a redirect. */
+const OBSERVE_MS = 10_000;
 
-interface Recent {
+interface Chain {
+  id: number;
+  /** Request targets visited, the first request included. */
+  visited: Set<string>;
+  hops: number;
+}
+
+interface Item {
   rec: HttpRecord;
+  /**
+   * Its time for ordering: the logged time, plus a fraction of a millisecond for each earlier line of the same
+   * input at the same logged time (a log with one-second times keeps its lines' order within the second; two
+   * files split from one log interleave as the lines did).
+   */
+  t: number;
   /** Already the follow-up of a redirect. */
   claimed: boolean;
   /** The chain it continues, when it is a follow-up. */
   chain: Chain | null;
 }
 
-/** The redirects a client went through one after another (exact pairing only): for loops and chain length. */
-interface Chain {
-  /** Request targets visited, the first request included. */
-  visited: Set<string>;
-  hops: number;
+interface Open {
+  item: Item;
+  ident: Ident;
+  /** The resolved Location (exact pairing), or null (inferred). */
+  target: Target | null;
+  /** Inferred: the redirect's tokens and its route keys for the learned targets. */
+  tokens: Map<string, string> | null;
+  route: string;
+  url: string;
+  decided: boolean;
+  /** Exact: requests to the Location from the same address under another User-Agent. */
+  others: Item[] | null;
 }
 
-interface Target {
-  path: string;
-  /** Host name without port, lower case; null when unknown. */
-  host: string | null;
-}
-
-interface Pending {
-  client: string;
-  /** The client's address and User-Agent ('' for none): the keys of `open`. */
+interface Ident {
   addr: string;
   ua: string;
-  /** The client's list of open redirects this one is in. */
-  list: Pending[];
-  redirect: HttpRecord;
-  target: Target | null;
-  /** For inferred pairs: the client's later requests within the window. */
-  candidates: Recent[] | null;
-  /** For inferred pairs: what the client requested just before (within `reorderMs`), for loops. */
-  cameFrom: string[];
-  /** For inferred pairs: the client's requests logged just before the redirect (see `reorderMs`). */
-  before: Recent[];
-  routeKey: string;
-  chain: Chain;
-  /** Inferred pairs: the client asked for the redirecting URL again, so later requests are no candidates. */
-  superseded: boolean;
-  done: boolean;
-  /** The client sent something after this redirect (so at the end of input it did move on). */
-  seenAfter: boolean;
+  client: string;
+  /** The client's recent requests, by time (then content). */
+  items: Item[];
+  /** Its undecided redirects, by time. */
+  open: Open[];
+  last: number;
+}
+
+interface Address {
+  idents: Map<string, Ident>;
+  /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up). */
+  targets: Map<string, Open[]>;
+}
+
+interface Edge {
+  x: Open;
+  c: Item;
+  score: number;
+  misresolved: boolean;
+  /** Candidates with the same key fit alike (the same URL, or the same template). */
+  key: string;
+}
+
+interface Decision {
+  pair: Pair;
+  x: Open;
 }
 
 export function clientAddress(r: HttpRecord, key: PairingOptions['clientKey']): string {
@@ -144,166 +205,65 @@ export function splitClientKey(key: string): { address: string; userAgent: strin
   return { address: key.slice(0, i), userAgent: ua === '' ? null : ua };
 }
 
-function stripPort(host: string): string {
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    return host.slice(0, end + 1).toLowerCase();
-  }
-  const c = host.indexOf(':');
-  return (c < 0 ? host : host.slice(0, c)).toLowerCase();
+/** Requests in time order; equal times by content, so the order of the inputs does not matter. */
+function compareItems(a: Item, b: Item): number {
+  return a.t - b.t || compareRecords(a.rec, b.rec);
 }
 
-function stripFragment(s: string): string {
-  const h = s.indexOf('#');
-  return h < 0 ? s : s.slice(0, h);
+function compareRecords(a: HttpRecord, b: HttpRecord): number {
+  return (
+    a.time - b.time ||
+    cmp(a.target, b.target) ||
+    cmp(a.method, b.method) ||
+    a.status - b.status ||
+    (a.bodySize ?? -1) - (b.bodySize ?? -1) ||
+    cmp(a.referer ?? '', b.referer ?? '')
+  );
 }
 
-const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*:)?\/\/([^/?#]*)([^#]*)/;
-
-/**
- * Resolves a Location against the request that received it. Absolute and scheme-relative Locations are split
- * by hand rather than through `URL`, which would re-encode the path and drop a bare trailing `?`, so that the
- * target stays comparable with the request line as the client sent it.
- */
-export function resolveLocation(r: HttpRecord, location: string): Target | null {
-  const loc = location.trim();
-  // The common case: an absolute path with no dot segments needs no URL parsing.
-  if (loc.charCodeAt(0) === 47 && loc.charCodeAt(1) !== 47 && loc.indexOf('/.') < 0) {
-    return { path: stripFragment(loc), host: r.host ? stripPort(r.host) : null };
-  }
-  const abs = ABSOLUTE.exec(loc);
-  if (abs) {
-    let host = abs[2]!;
-    const at = host.lastIndexOf('@');
-    if (at >= 0) host = host.slice(at + 1);
-    let path = abs[3]!;
-    if (path === '') path = '/';
-    else if (path.charCodeAt(0) === 63 /* ? */) path = `/${path}`;
-    return { path, host: host === '' ? null : stripPort(host) };
-  }
-  try {
-    const base = `${r.scheme ?? 'http'}://${r.host ?? 'host.invalid'}${r.target.startsWith('/') ? r.target : '/'}`;
-    const u = new URL(loc, base);
-    const host = u.hostname === 'host.invalid' ? null : stripPort(u.host);
-    return { path: u.pathname + u.search, host };
-  } catch {
-    return null;
-  }
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Same path and query; a bare trailing `?` (an empty query) does not make another URL. */
-function sameTarget(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
-  const lb = b.length;
-  if (la === lb + 1 && a.charCodeAt(la - 1) === 63) return a.startsWith(b);
-  if (lb === la + 1 && b.charCodeAt(lb - 1) === 63) return b.startsWith(a);
-  return false;
+function isSafe(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
-function matches(t: Target, r: HttpRecord): boolean {
-  if (!sameTarget(r.target, t.path) && !sameTarget(stripFragment(r.target), t.path)) return false;
-  return t.host === null || r.host === null || stripPort(r.host) === t.host;
+/** What the judgement of a pair depends on: two candidates alike in this would be judged alike. */
+function behaviour(x: HttpRecord, c: HttpRecord): string {
+  return `${c.method === x.method ? '=' : c.method}|${c.bodySize === null ? '?' : c.bodySize > 0 ? 'b' : '0'}`;
 }
-
-/** `r` asks for the same URL as `orig` (hosts compared when both are known). */
-function sameRequestUrl(r: HttpRecord, orig: HttpRecord): boolean {
-  if (r.target !== orig.target) return false;
-  return r.host === null || orig.host === null || stripPort(r.host) === stripPort(orig.host);
-}
-
-/**
- * Inference learns per route, with ids normalised and the query dropped: after `POST /orders/123/pay` clients go
- * to `/orders/{id}/done`, so every order teaches the others (and the table stays small).
- */
-function routeKeyOf(r: HttpRecord): string {
-  return `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${normalisePath(r.target)}`;
-}
-
-const MAX_VOTES_PER_ROUTE = 64;
-/** Routes remembered for inferred pairing; past this the oldest are forgotten (an endless stream stays flat). */
-const MAX_VOTED_ROUTES = 20_000;
 
 export class PairingEngine {
   private readonly opts: PairingOptions;
   private readonly emit: (p: Pair) => void;
-  /** Open redirects by client: address, then User-Agent (no key string is built for a request that has none). */
-  private readonly open = new Map<string, Map<string, Pending[]>>();
-  /** Open redirects in arrival order, for expiry. */
-  private queue: Pending[] = [];
+  private readonly addrs = new Map<string, Address>();
+  /** Undecided redirects in arrival order, for their windows' end. */
+  private queue: Open[] = [];
   private head = 0;
+  private openN = 0;
   private watermark = Number.NEGATIVE_INFINITY;
   private ending = false;
-  private openN = 0;
-  /** For inferred pairing: per route, how often each URL was the client's first request after the redirect. */
-  private readonly votes = new Map<string, Map<string, number>>();
-  /** The last RING requests, for follow-ups logged before their redirect. */
-  private readonly ring: (Recent | undefined)[] = new Array<Recent | undefined>(RING);
-  private ringPos = 0;
+  private sweepAt = Number.NEGATIVE_INFINITY;
+  private chains = 0;
+  private readonly targets = new TargetModel(MAX_ROUTES);
+  private readonly delays: DelayModel;
+  /** Scheme and host pairs seen served by these logs (`https://shop.example`). */
+  private readonly origins = new Set<string>();
+  /** What the current batch of decisions taught, applied when the batch is done. */
+  private lessons: (() => void)[] = [];
+  /** Per input: the last logged time and how many lines had it (see `Item.t`). */
+  private readonly runs: { time: number; n: number }[] = [];
 
   constructor(emit: (p: Pair) => void, opts: Partial<PairingOptions> = {}) {
     this.opts = { ...DEFAULT_PAIRING, ...opts };
     this.emit = emit;
+    this.delays = new DelayModel(this.opts.reorderMs, this.opts.windowMs);
   }
 
-  /** Number of redirects still waiting for a follow-up. */
+  /** Number of redirects still waiting for a decision. */
   get openCount(): number {
     return this.openN;
-  }
-
-  push(r: HttpRecord): void {
-    if (r.time > this.watermark) {
-      this.watermark = r.time;
-      this.expire(this.watermark - this.opts.windowMs);
-    }
-    const addr = clientAddress(r, this.opts.clientKey);
-    const ua = r.userAgent ?? '';
-    const w: Recent = { rec: r, claimed: false, chain: null };
-    const list = this.open.get(addr)?.get(ua);
-    if (list) this.offer(list, w);
-    if (!r.internal && isRedirect(r.status)) this.addPending(addr, ua, r, w.chain);
-    if (this.opts.reorderMs > 0) this.remember(w);
-  }
-
-  private remember(w: Recent): void {
-    this.ring[this.ringPos & (RING - 1)] = w;
-    this.ringPos++;
-  }
-
-  /** The client's requests logged within `reorderMs` before `r` (among the last RING), oldest first. */
-  private recentOf(addr: string, ua: string, r: HttpRecord): Recent[] {
-    const out: Recent[] = [];
-    const from = r.time - this.opts.reorderMs;
-    let older = 0;
-    for (let k = 1; k <= RING && k <= this.ringPos; k++) {
-      const w = this.ring[(this.ringPos - k) & (RING - 1)]!;
-      if (w.rec.time < from) {
-        // Lines are roughly in time order: a run of older ones means the rest are older still.
-        if (++older > 32) break;
-        continue;
-      }
-      if ((w.rec.userAgent ?? '') === ua && clientAddress(w.rec, this.opts.clientKey) === addr) {
-        out.push(w);
-        if (out.length >= MAX_RECENT_PER_CLIENT) break;
-      }
-    }
-    return out.reverse();
-  }
-
-  /** The same, less those that already follow another redirect. */
-  private loggedBefore(addr: string, ua: string, r: HttpRecord): Recent[] {
-    return this.recentOf(addr, ua, r).filter((w) => !w.claimed);
-  }
-
-  /**
-   * Moves the clock without a record (live input that went quiet): redirects whose window has passed by `time`
-   * are decided now instead of when the next line arrives.
-   */
-  advance(time: number): void {
-    if (time > this.watermark) {
-      this.watermark = time;
-      this.expire(time - this.opts.windowMs);
-    }
   }
 
   /** The highest timestamp seen (or advanced to). */
@@ -311,142 +271,129 @@ export class PairingEngine {
     return this.watermark;
   }
 
+  push(r: HttpRecord): void {
+    if (r.time > this.watermark) this.advance(r.time);
+    if (r.scheme && r.host) this.origins.add(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
+    const addrKey = clientAddress(r, this.opts.clientKey);
+    const ua = r.userAgent ?? '';
+    let addr = this.addrs.get(addrKey);
+    if (!addr) {
+      addr = { idents: new Map(), targets: new Map() };
+      this.addrs.set(detach(addrKey), addr);
+    }
+    let id = addr.idents.get(ua);
+    if (!id) {
+      id = { addr: detach(addrKey), ua: detach(ua), client: `${addrKey}\u0000${ua}`, items: [], open: [], last: r.time };
+      addr.idents.set(id.ua, id);
+    }
+    if (!(r.time <= id.last)) id.last = r.time;
+    let run = this.runs[r.input];
+    if (!run) run = this.runs[r.input] = { time: Number.NaN, n: 0 };
+    if (r.time === run.time) run.n++;
+    else {
+      run.time = r.time;
+      run.n = 0;
+    }
+    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, claimed: false, chain: null };
+    insert(id.items, item);
+    if (addr.targets.size > 0) {
+      const waiting = addr.targets.get(r.target);
+      if (waiting) {
+        let mine: Open | null = null;
+        let n = 0;
+        for (const o of waiting) {
+          if (o.ident !== id) {
+            if (Math.abs(r.time - o.item.t) <= OTHER_AGENT_MS && matches(o.target!, r)) o.others!.push(item);
+          } else if (item.t >= o.item.t) {
+            mine = o;
+            n++;
+          }
+        }
+        if (this.opts.eager && mine && n === 1 && matches(mine.target!, r)) {
+          const out: Decision[] = [];
+          this.solve(id, Number.NaN, out, mine);
+          this.publish(out);
+        }
+      }
+    }
+    if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
+    else if (id.open.length === 0) this.prune(id, this.watermark - this.opts.reorderMs - 1000);
+  }
+
+  /**
+   * Moves the clock without a record (live input that went quiet): redirects whose window has passed by `time`
+   * are decided now instead of when the next line arrives.
+   */
+  advance(time: number): void {
+    if (!(time > this.watermark)) return;
+    this.watermark = time;
+    this.drain(time - this.opts.windowMs - this.opts.reorderMs);
+    if (time >= this.sweepAt) {
+      this.sweep(time - this.opts.reorderMs - 1000);
+      this.sweepAt = time + 10_000;
+    }
+  }
+
   /** Ends the input: every open redirect is decided. */
   flush(): void {
     this.ending = true;
-    this.expire(Number.POSITIVE_INFINITY);
+    this.drain(Number.POSITIVE_INFINITY);
     this.ending = false;
   }
 
-  private offer(list: Pending[], w: Recent): void {
-    const r = w.rec;
-    const window = this.opts.windowMs;
-    let matched = false;
-    // Newest first: when two open redirects point at the same URL, the request follows the latest one (a client
-    // that left an earlier one unfollowed and then asked again gets the later one paired).
-    for (let i = list.length - 1; i >= 0; i--) {
-      const p = list[i]!;
-      p.seenAfter = true;
-      if (r.time - p.redirect.time > window) continue;
-      // The client asks for the redirecting URL again instead of following: that closes this redirect, unless
-      // it is the same safe request (a page may GET one URL twice in parallel, and follow both redirects).
-      const again = sameRequestUrl(r, p.redirect) && !(r.method === p.redirect.method && isSafe(r.method));
-      if (p.target) {
-        if (!matched && matches(p.target, r)) {
-          matched = true;
-          w.claimed = true;
-          w.chain = p.chain;
-          this.resolve(p, list, i, r, null);
-        } else if (again) {
-          this.resolve(p, list, i, null, r.method === p.redirect.method ? r : null);
-        }
-      } else if (p.candidates && !p.superseded) {
-        if (p.candidates.length === 0) this.vote(p.routeKey, normalisePath(r.target));
-        if (p.candidates.length < this.opts.maxCandidates) p.candidates.push(w);
-        if (again) p.superseded = true;
-      }
-    }
-  }
-
-
-  private addPending(addr: string, ua: string, r: HttpRecord, parent: Chain | null): void {
-    const client = `${addr}\u0000${ua}`;
+  private open(addr: Address, id: Ident, item: Item): void {
+    const r = item.rec;
     let target: Target | null = null;
-    let candidates: Recent[] | null = null;
     if (r.locationLogged) {
-      if (r.location === null) {
-        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, loop: false, hop: parent ? parent.hops + 1 : 1, target: null });
-        return;
-      }
-      target = resolveLocation(r, r.location);
+      target = r.location === null ? null : resolveLocation(r, r.location);
       if (!target) {
-        this.emit({ client, redirect: r, followUp: null, retried: null, mode: 'exact', missingLocation: true, openAtEnd: false, loop: false, hop: parent ? parent.hops + 1 : 1, target: null });
+        this.emit(this.pair(id, item, { missingLocation: true, mode: 'exact', chain: this.chainOf(item) }));
         return;
       }
-      // A follow-up logged just before its redirect (completion order).
-      for (const w of this.loggedBefore(addr, ua, r)) {
-        // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
-        if (matches(target, w.rec) && !leadsTo(w.rec, r)) {
-          w.claimed = true;
-          this.emit({
-            client,
-            redirect: r,
-            followUp: w.rec,
-            retried: null,
-            mode: 'exact',
-            missingLocation: false,
-            openAtEnd: false,
-            loop: false,
-            hop: parent ? parent.hops + 1 : 1,
-            target: targetText(target),
-          });
-          return;
-        }
-      }
-    } else {
-      candidates = [];
     }
-    // Without Location we cannot tell a predecessor from a follow-up among redirects: only plain answers qualify.
-    const recent = candidates ? this.recentOf(addr, ua, r) : [];
-    const before = recent.filter((w) => !w.claimed && !isRedirect(w.rec.status));
-    const cameFrom = recent.map((w) => w.rec.target);
-    let byUa = this.open.get(addr);
-    if (!byUa) {
-      byUa = new Map();
-      this.open.set(detach(addr), byUa);
-    }
-    let list = byUa.get(ua);
-    if (!list) {
-      list = [];
-      byUa.set(detach(ua), list);
-    }
-    const chain: Chain = parent
-      ? { visited: new Set(parent.visited).add(r.target), hops: parent.hops + 1 }
-      : { visited: new Set([r.target]), hops: 1 };
-    const p: Pending = {
-      client,
-      addr,
-      ua,
-      list,
-      redirect: r,
+    const o: Open = {
+      item,
+      ident: id,
       target,
-      candidates,
-      cameFrom,
-      before,
-      routeKey: routeKeyOf(r),
-      chain,
-      superseded: false,
-      done: false,
-      seenAfter: false,
+      tokens: target ? null : tokensOf(r.target),
+      route: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${normalisePath(r.target)}`,
+      url: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`,
+      decided: false,
+      others: target ? [] : null,
     };
-    list.push(p);
-    this.queue.push(p);
+    if (target) {
+      // What the route redirects to, for the routes of other inputs that do not log Location.
+      const t = templateOf(tokensOf(r.target), target.path);
+      this.targets.learnExact(o.url, t);
+      this.targets.learnExact(o.route, t);
+      let list = addr.targets.get(target.path);
+      if (!list) addr.targets.set(target.path, (list = []));
+      list.push(o);
+    }
+    id.open.push(o);
+    this.queue.push(o);
     this.openN++;
-    if (list.length > this.opts.maxPendingPerClient) this.decide(list[0]!);
-  }
-
-  private vote(route: string, target: string): void {
-    let m = this.votes.get(route);
-    if (!m) {
-      if (this.votes.size >= MAX_VOTED_ROUTES) this.votes.delete(this.votes.keys().next().value!);
-      m = new Map();
-      this.votes.set(detach(route), m);
-    }
-    const n = m.get(target);
-    m.set(n === undefined ? detach(target) : target, (n ?? 0) + 1);
-    if (m.size > MAX_VOTES_PER_ROUTE) {
-      for (const [k, v] of m) if (v <= 1 && k !== target) m.delete(k);
+    if (id.open.length > this.opts.maxPendingPerClient) {
+      const out: Decision[] = [];
+      this.solve(id, id.open[0]!.item.t + 1, out);
+      this.publish(out);
     }
   }
 
-  /** Expires every open redirect older than `before`. */
-  private expire(before: number): void {
+  /** Decides every redirect whose window ended before `cutoff`, in one batch. */
+  private drain(cutoff: number): void {
     const q = this.queue;
+    const out: Decision[] = [];
+    // What the due redirects teach about their routes' targets does not depend on any decision: learnt first,
+    // so that every decision of the batch sees the same model whatever the order of the clients.
+    let end = this.head;
+    while (end < q.length && !(q[end]!.item.t >= cutoff)) end++;
+    for (let i = this.head; i < end; i++) if (!q[i]!.decided) this.observe(q[i]!);
     while (this.head < q.length) {
-      const p = q[this.head]!;
-      if (!p.done) {
-        if (!(p.redirect.time < before) && !(before === Number.POSITIVE_INFINITY)) break;
-        this.decide(p);
+      const o = q[this.head]!;
+      if (!o.decided) {
+        if (!(o.item.t < cutoff)) break;
+        this.solve(o.ident, cutoff, out);
       }
       this.head++;
     }
@@ -454,125 +401,364 @@ export class PairingEngine {
       this.queue = q.slice(this.head);
       this.head = 0;
     }
+    this.publish(out);
   }
 
-  /** Closes an open redirect whose window ended (or that was pushed out): unfollowed, or an inferred follow-up. */
-  private decide(p: Pending): void {
-    if (p.done) return;
-    const list = p.list;
-    const i = list.indexOf(p);
-    if (p.candidates) {
-      const choice = this.infer(p);
-      this.resolve(p, list, i, choice.followUp, choice.retried, choice.loop);
-    } else {
-      this.resolve(p, list, i, null, null);
+  private publish(out: Decision[]): void {
+    if (out.length > 1) {
+      out.sort((a, b) => compareItems(a.x.item, b.x.item) || cmp(a.pair.client, b.pair.client));
     }
+    for (const d of out) this.emit(d.pair);
+    const lessons = this.lessons;
+    this.lessons = [];
+    for (const l of lessons) l();
   }
 
-  private infer(p: Pending): { followUp: HttpRecord | null; retried: HttpRecord | null; loop: boolean } {
-    const r = p.redirect;
-    const cands = p.candidates!;
-    const take = (w: Recent) => {
-      w.claimed = true;
-      return { followUp: w.rec, retried: null, loop: false };
-    };
-    // Structural clues first: a trailing-slash redirect, or a Referer naming the redirecting URL.
-    const slash = r.target.endsWith('/') ? null : withSlash(r.target);
-    for (const w of cands) {
-      if (w.claimed) continue;
-      if (slash !== null && w.rec.target === slash) return take(w);
-      if (w.rec.referer && refererNames(w.rec.referer, r)) return take(w);
+  /** Assigns follow-ups to the identity's redirects due by `cutoff` (later ones compete but wait). */
+  private solve(id: Ident, cutoff: number, out: Decision[], only: Open | null = null): void {
+    const due: Open[] = [];
+    if (only) due.push(only);
+    else for (const o of id.open) if (o.item.t < cutoff) due.push(o);
+    if (due.length === 0) return;
+    const W = this.opts.windowMs;
+    const back = this.opts.reorderMs;
+    const hi = due[due.length - 1]!.item.t + W;
+    const contenders = only ? due : id.open.filter((o) => o.item.t - back <= hi);
+    const lo = due[0]!.item.t - back;
+    const items = id.items;
+    let from = lowerBound(items, lo);
+    const edges: Edge[] = [];
+    const byX = new Map<Open, Edge[]>();
+    for (const x of contenders) {
+      const list: Edge[] = [];
+      const t0 = x.item.t;
+      for (let i = from; i < items.length; i++) {
+        const c = items[i]!;
+        const t = c.t;
+        if (t < t0 - back) continue;
+        if (t > t0 + W) break;
+        if (c === x.item || c.claimed) continue;
+        const e = this.evidence(x, c);
+        if (e) list.push(e);
+      }
+      // The first request after the redirect that fits, of those that fit alike, is the likelier follow-up.
+      const firsts = new Set<string>();
+      for (const e of list) {
+        if (e.c.t < t0 || firsts.has(e.key)) continue;
+        firsts.add(e.key);
+        e.score += x.target ? FIRST.exact : FIRST.inferred;
+      }
+      for (let k = list.length - 1; k >= 0; k--) if (!(list[k]!.score >= ACCEPT)) list.splice(k, 1);
+      byX.set(x, list);
+      for (const e of list) edges.push(e);
     }
-    for (const w of p.before) if (!w.claimed && slash !== null && w.rec.target === slash) return take(w);
-    // Then the population: the URL most clients requested first after a redirect from this route.
-    const votes = this.votes.get(p.routeKey);
-    let best: string | null = null;
-    let bestCount = 0;
-    if (votes) {
-      for (const [t, n] of votes) {
-        if (n > bestCount) {
-          best = t;
-          bestCount = n;
+    edges.sort(
+      (a, b) =>
+        b.score - a.score ||
+        Math.abs(a.c.t - a.x.item.t) - Math.abs(b.c.t - b.x.item.t) ||
+        compareItems(a.x.item, b.x.item) ||
+        compareItems(a.c, b.c),
+    );
+    const assigned = new Map<Open, Edge>();
+    const owner = new Map<Item, Edge>();
+    for (const e of edges) {
+      if (assigned.has(e.x) || owner.has(e.c)) continue;
+      assigned.set(e.x, e);
+      owner.set(e.c, e);
+    }
+    for (const x of due) out.push({ x, pair: this.decide(x, assigned.get(x) ?? null, byX, owner) });
+    id.open = id.open.filter((o) => !o.decided);
+    from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
+    this.prune(id, from);
+  }
+
+  /** The evidence that `c` follows `x`, or null when `c` cannot be its follow-up. */
+  private evidence(x: Open, c: Item): Edge | null {
+    const r = x.item.rec;
+    const f = c.rec;
+    const d = c.t - x.item.t;
+    if (x.target) {
+      if (matches(x.target, f)) {
+        // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
+        if (d <= 0 && leadsTo(f, r)) return null;
+        return { x, c, score: 20 + this.delays.score(d), misresolved: false, key: '' };
+      }
+      if (r.location !== null && requestedVerbatim(r.location, f)) {
+        return { x, c, score: 15 + this.delays.score(d), misresolved: true, key: 'verbatim' };
+      }
+      return null;
+    }
+    if (sameRequestUrl(f, r)) return null;
+    if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
+    let score = this.delays.score(d);
+    let strong = false;
+    if (f.host !== null && r.host !== null && stripPort(f.host) !== stripPort(r.host)) score -= 5;
+    const template = templateOf(x.tokens!, f.target);
+    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    if (learned) {
+      if (learned.template === template) {
+        score += 4 + 6 * learned.share;
+        strong = true;
+      } else score -= 2;
+    }
+    if (f.target === withSlash(r.target)) {
+      score += 8;
+      strong = true;
+    }
+    if (f.referer !== null && refererNames(f.referer, r)) {
+      score += 6;
+      strong = true;
+    }
+    const n = carried(template);
+    if (n > 0) {
+      score += Math.min(2, n) * 3;
+      strong = true;
+    }
+    return strong ? { x, c, score, misresolved: false, key: template } : null;
+  }
+
+  /** Closes one redirect with its assigned follow-up (or none), and queues what it teaches. */
+  private decide(x: Open, e: Edge | null, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>): Pair {
+    x.decided = true;
+    this.openN--;
+    const id = x.ident;
+    const r = x.item.rec;
+    if (x.target) {
+      const addr = this.addrs.get(id.addr);
+      const list = addr?.targets.get(x.target.path);
+      if (list) {
+        const i = list.indexOf(x);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) addr!.targets.delete(x.target.path);
+      }
+    }
+    const chain = this.chainOf(x.item);
+    const mode: PairMode = x.target ? 'exact' : 'inferred';
+    let why: string | null = null;
+    if (e) why = this.ambiguity(x, e, byX, owner);
+    if (e && why === null) {
+      e.c.claimed = true;
+      e.c.chain = chain;
+      const sure = x.target !== null;
+      this.learn(x, e.c, sure || e.score >= SURE);
+      return this.pair(id, x.item, {
+        followUp: e.c.rec,
+        mode,
+        chain,
+        confidence: sure ? 1 : confidence(e.score),
+        misresolved: e.misresolved,
+        target: x.target ? targetText(x.target) : e.c.rec.target,
+      });
+    }
+    if (!e && x.target) {
+      const other = x.others!.filter((c) => !c.claimed);
+      if (other.length === 1) {
+        const c = other[0]!;
+        c.claimed = true;
+        c.chain = chain;
+        this.learn(x, c, true);
+        return this.pair(id, x.item, {
+          followUp: c.rec,
+          mode,
+          chain,
+          otherAgent: c.rec.userAgent ?? '',
+          target: targetText(x.target),
+        });
+      }
+    }
+    this.learn(x, null, false);
+    const after = this.sentAfter(x);
+    const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
+    const retried = isSafe(r.method)
+      ? null
+      : (laterRequests(id, x.item.t, this.opts.windowMs, x.item).find((c) => c.method === r.method && sameRequestUrl(c, r)) ?? null);
+    if (why !== null) return this.pair(id, x.item, { mode, chain, undetermined: why });
+    if (x.target) {
+      if (!openAtEnd && !retried && this.offSite(r, x.target)) {
+        return this.pair(id, x.item, { mode, chain, leftSite: true, target: targetText(x.target) });
+      }
+      return this.pair(id, x.item, {
+        mode,
+        chain,
+        retried,
+        openAtEnd,
+        loop: chain.visited.has(x.target.path) && chain.hops > 1,
+        target: targetText(x.target),
+      });
+    }
+    // Inferred and nothing taken: unfollowed only where the route's target is known.
+    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    if (openAtEnd) return this.pair(id, x.item, { mode, chain, openAtEnd });
+    if (!learned) {
+      if (retried) return this.pair(id, x.item, { mode, chain, retried, confidence: 0.5 });
+      return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
+    }
+    const self = templateOf(x.tokens!, r.target);
+    const loop = learned.template === self || [...chain.visited].some((t) => templateOf(x.tokens!, t) === learned.template);
+    return this.pair(id, x.item, { mode, chain, retried, loop, confidence: learned.share });
+  }
+
+  /**
+   * Why the assigned candidate is not sure: another candidate nearly as strong would be judged differently
+   * (and swapping the two between their redirects would change what is counted). Null when it is sure.
+   */
+  private ambiguity(x: Open, e: Edge, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>): string | null {
+    const r = x.item.rec;
+    const mine = behaviour(r, e.c.rec);
+    const margin = x.target ? MARGIN.exact : MARGIN.inferred;
+    for (const alt of byX.get(x) ?? []) {
+      if (alt === e || alt.score < e.score - margin) continue;
+      if (behaviour(r, alt.c.rec) === mine) continue;
+      // The alternative follows another redirect: swapping the two must not change what either is judged.
+      const other = owner.get(alt.c);
+      if (other && other.x !== x) {
+        const back = (byX.get(other.x) ?? []).find((k) => k.c === e.c);
+        if (back && back.score >= other.score - margin) {
+          const now = [mine, behaviour(other.x.item.rec, alt.c.rec)].sort().join(' ');
+          const swapped = [behaviour(r, alt.c.rec), behaviour(other.x.item.rec, e.c.rec)].sort().join(' ');
+          if (now === swapped && other.x.item.rec.status === r.status && other.x.item.rec.method === r.method) continue;
         }
       }
+      return x.target
+        ? 'two requests to the Location fit equally well and would be judged differently'
+        : 'two candidate follow-ups fit equally well and would be judged differently';
     }
-    if (best !== null) {
-      const self = normalisePath(r.target);
-      for (const w of cands) if (!w.claimed && normalisePath(w.rec.target) === best) return take(w);
-      // Logged just before the redirect: only taken when it is where the population goes (it cannot vote).
-      for (const w of p.before) if (!w.claimed && best !== self && normalisePath(w.rec.target) === best) return take(w);
-    }
-    const retried = isSafe(r.method) ? null : (cands.find((w) => w.rec.method === r.method && sameRequestUrl(w.rec, r))?.rec ?? null);
-    // Where the population goes is where this client just came from: it left a loop.
-    const loop = best !== null && (best === normalisePath(r.target) || p.cameFrom.some((t) => normalisePath(t) === best));
-    return { followUp: null, retried, loop };
+    return null;
   }
 
+  /** The delay of a decided pair, learnt after the batch (decisions of one batch all see the same model). */
+  private learn(x: Open, followUp: Item | null, sure: boolean): void {
+    if (!followUp || !sure) return;
+    const d = followUp.t - x.item.t;
+    this.lessons.push(() => this.delays.learn(d));
+    if (x.target?.host && x.target.scheme) this.origins.add(`${x.target.scheme}://${x.target.host}`);
+  }
 
-  private resolve(
-    p: Pending,
-    list: Pending[],
-    i: number,
-    followUp: HttpRecord | null,
-    retried: HttpRecord | null,
-    inferredLoop = false,
-  ): void {
-    p.done = true;
-    this.openN--;
-    list.splice(i, 1);
-    if (list.length === 0) {
-      const byUa = this.open.get(p.addr);
-      if (byUa) {
-        byUa.delete(p.ua);
-        if (byUa.size === 0) this.open.delete(p.addr);
-      }
+  /**
+   * What a redirect teaches about where its route leads: its Location when logged, else what its client asked
+   * for first after it (the population's vote).
+   */
+  private observe(x: Open): void {
+    const r = x.item.rec;
+    if (x.target) return; // learnt when it arrived
+    const seen: string[] = [];
+    const items = x.ident.items;
+    for (let i = lowerBound(items, x.item.t); i < items.length && seen.length < 3; i++) {
+      const c = items[i]!.rec;
+      if (c === r) continue;
+      if (items[i]!.t > x.item.t + OBSERVE_MS) break;
+      if (sameRequestUrl(c, r)) continue;
+      seen.push(templateOf(x.tokens!, c.target));
     }
-    const target = p.target
-      ? targetText(p.target)
-      : followUp
-        ? followUp.target
-        : null;
-    this.emit({
-      client: p.client,
-      redirect: p.redirect,
-      followUp,
-      retried,
-      mode: p.candidates ? 'inferred' : 'exact',
+    this.targets.observe(x.url, seen);
+    this.targets.observe(x.route, seen);
+  }
+
+  /** The Location names a host or scheme these logs do not show being served. */
+  private offSite(r: HttpRecord, t: Target): boolean {
+    if (t.host !== null && r.host !== null && t.host !== stripPort(r.host)) return true;
+    if (t.scheme !== null && r.scheme !== null && t.scheme !== r.scheme.toLowerCase()) return true;
+    if (t.host !== null && r.host === null) return !this.origins.has(`${t.scheme ?? 'http'}://${t.host}`) && !this.origins.has(`https://${t.host}`);
+    return false;
+  }
+
+  /** The client sent something after the redirect (so at the end of input it did move on). */
+  private sentAfter(x: Open): boolean {
+    const items = x.ident.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const c = items[i]!;
+      if (c.t < x.item.t) return false;
+      if (c !== x.item) return true;
+    }
+    return false;
+  }
+
+  /** The chain a redirect belongs to: the one it continues (as a follow-up) or a new one. */
+  private chainOf(item: Item): Chain {
+    const parent = item.chain;
+    const here = item.rec.target;
+    if (!parent) return { id: ++this.chains, visited: new Set([here]), hops: 1 };
+    return { id: parent.id, visited: new Set(parent.visited).add(here), hops: parent.hops + 1 };
+  }
+
+  private pair(
+    id: Ident,
+    item: Item,
+    p: Partial<Omit<Pair, 'client' | 'redirect' | 'chain' | 'hop'>> & { mode: PairMode; chain: Chain },
+  ): Pair {
+    const { chain, ...rest } = p;
+    return {
+      client: id.client,
+      redirect: item.rec,
+      followUp: null,
+      retried: null,
       missingLocation: false,
-      openAtEnd: !followUp && this.ending && !p.seenAfter && !(p.redirect.time + this.opts.windowMs <= this.watermark),
-      loop: !followUp && (inferredLoop || (p.target !== null && p.chain.visited.has(p.target.path))),
-      hop: p.chain.hops,
-      target,
-    });
-    p.candidates = null;
-    p.before = [];
-    p.cameFrom = [];
+      openAtEnd: false,
+      loop: false,
+      target: null,
+      confidence: p.mode === 'exact' ? 1 : 0,
+      undetermined: null,
+      leftSite: false,
+      misresolved: false,
+      otherAgent: null,
+      ...rest,
+      hop: chain.hops,
+      chain: chain.id,
+    };
+  }
+
+  /** Drops the client's requests older than `before` (kept: those its open redirects may still claim). */
+  private prune(id: Ident, before: number): void {
+    const items = id.items;
+    let k = 0;
+    while (k < items.length && items[k]!.t < before) k++;
+    if (k > 0) items.splice(0, k);
+  }
+
+  /** Forgets clients with nothing open and nothing recent. */
+  private sweep(before: number): void {
+    for (const [key, addr] of this.addrs) {
+      for (const [ua, id] of addr.idents) {
+        if (id.open.length === 0 && id.last < before) addr.idents.delete(ua);
+      }
+      if (addr.idents.size === 0) this.addrs.delete(key);
+    }
   }
 }
 
-/** `prev` is a redirect whose Location is the request `r`. */
-function leadsTo(prev: HttpRecord, r: HttpRecord): boolean {
-  if (!isRedirect(prev.status) || prev.location === null) return false;
-  const t = resolveLocation(prev, prev.location);
-  return t !== null && matches(t, r);
+/** The client's unclaimed requests from `t0` to the end of the window, but `self` (for a re-sent original). */
+function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): HttpRecord[] {
+  const out: HttpRecord[] = [];
+  const items = id.items;
+  for (let i = lowerBound(items, t0); i < items.length; i++) {
+    const c = items[i]!;
+    if (c.t > t0 + windowMs) break;
+    if (c !== self && !c.claimed) out.push(c.rec);
+  }
+  return out;
 }
 
-function isSafe(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
+/** A score turned into 0..1: ACCEPT is about 0.6, a logged-Location-strong score near 1. */
+function confidence(score: number): number {
+  return Math.round((1 - 0.5 ** ((score - ACCEPT) / 3 + 1.3)) * 100) / 100;
 }
 
-function targetText(t: Target): string {
-  return t.host ? `//${t.host}${t.path}` : t.path;
+/** Inserts keeping time-then-content order (requests arrive almost in order: search from the end). */
+function insert(items: Item[], item: Item): void {
+  let i = items.length;
+  while (i > 0 && compareItems(items[i - 1]!, item) > 0) i--;
+  if (i === items.length) items.push(item);
+  else items.splice(i, 0, item);
 }
 
-function withSlash(target: string): string {
-  const q = target.indexOf('?');
-  return q < 0 ? `${target}/` : `${target.slice(0, q)}/${target.slice(q)}`;
-}
-
-function refererNames(referer: string, r: HttpRecord): boolean {
-  // The Referer is absolute (http://host/path); compare its path and query with the redirecting request.
-  const s = referer.indexOf('//');
-  const p = s < 0 ? referer.indexOf('/') : referer.indexOf('/', s + 2);
-  return p >= 0 && referer.slice(p) === r.target;
+/** The first index whose time is at or after `t`. */
+function lowerBound(items: Item[], t: number): number {
+  let a = 0;
+  let b = items.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (items[m]!.t < t) a = m + 1;
+    else b = m;
+  }
+  return a;
 }

@@ -9,6 +9,18 @@ export const SCHEMA_VERSION = 1;
 
 export type ViolationCounts = { '303': number; '307': number; '308': number };
 
+/**
+ * How pairs were decided. `undetermined`: the log could not decide them (they count in neither followed nor
+ * unfollowed); `otherAgent`: followed from the same address under another User-Agent. Both are absent in
+ * reports that have none, so reports of earlier versions read the same.
+ */
+export interface Pairing {
+  exact: number;
+  inferred: number;
+  undetermined?: number;
+  otherAgent?: number;
+}
+
 /** A record as the report shows it: where it is in the input and what it said. */
 export interface RecordRef {
   input: string;
@@ -37,7 +49,8 @@ export interface ClientReport {
   redirects: number;
   followed: number;
   unfollowed: number;
-  pairing: { exact: number; inferred: number };
+  /** How the pairs were decided: from a logged Location, inferred, or not at all (undetermined). */
+  pairing: Pairing;
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   /** The first pair of each finding other than `followed` (or the first followed one when there is none). */
@@ -66,7 +79,7 @@ export interface Totals {
   missingLocation: number;
   /** Redirects not followed when the input ended, with their window still open (neither followed nor unfollowed). */
   openAtEnd: number;
-  pairing: { exact: number; inferred: number };
+  pairing: Pairing;
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   clients: number;
@@ -101,6 +114,10 @@ export interface PairRow {
   finding: PairFinding;
   mode: PairMode;
   hop: number;
+  /** The chain this redirect belongs to: one number for every hop of a chain. */
+  chain: number;
+  /** How sure the pairing is, 0 to 1 (1: the Location is logged). */
+  confidence: number;
   input: string;
   line: number;
   time: string | null;
@@ -113,6 +130,8 @@ export interface PairRow {
   followUpMethod: string | null;
   followUpUrl: string | null;
   followUpStatus: number | null;
+  /** The follow-up came from the same address under this other User-Agent. */
+  followUpUserAgent: string | null;
 }
 
 /** What changed since the baseline report. */

@@ -18,7 +18,7 @@ export interface RunOptions extends AnalyzeOptions {
   inputFormat?: string | undefined;
   strict?: boolean | undefined;
   stdin?: Readable | undefined;
-  /** Keep only the records this returns true for (narrowing). */
+  /** Report only the records this returns true for (narrowing); pairing still sees every record. */
   filter?: ((r: HttpRecord) => boolean) | undefined;
   /**
    * Threads to use, the main one included (default: the machine's cores, with workers only for stdin or for
@@ -104,13 +104,12 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
 
 async function analyzeSources(inputs: string[], sources: RecordSource[], opts: RunOptions): Promise<AuditReport> {
   opts.onSources?.(sources);
-  const analyzer = new Analyzer(opts);
+  const analyzer = new Analyzer({ ...opts, recordFilter: opts.filter });
   analyzer.setInputNames(inputs);
   const errors: { code: string; message: string }[] = [];
-  const filter = opts.filter;
   await mergeInputs(
     sources.map((s) => s.batches),
-    filter ? (r) => filter(r) && analyzer.push(r) : (r) => analyzer.push(r),
+    (r) => analyzer.push(r),
     (_index, error) => {
       if (!error) return;
       if (error instanceof AuditError && RECOVERABLE.has(error.code)) {

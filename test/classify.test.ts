@@ -10,7 +10,24 @@ function pair(status: number, method: string, follow: { method: string; bodySize
   const followUp: HttpRecord | null = follow
     ? rec({ line: 2, method: follow.method, bodySize: follow.bodySize ?? null, target: '/to' })
     : null;
-  return { client: 'c', redirect, followUp, retried: null, mode: 'exact', missingLocation: false, openAtEnd: false, loop: false, hop: 1, target: '/to' };
+  return {
+    client: 'c',
+    redirect,
+    followUp,
+    retried: null,
+    mode: 'exact',
+    missingLocation: false,
+    openAtEnd: false,
+    loop: false,
+    hop: 1,
+    target: '/to',
+    chain: 1,
+    confidence: 1,
+    undetermined: null,
+    leftSite: false,
+    misresolved: false,
+    otherAgent: null,
+  };
 }
 
 describe('classification of one redirect and its follow-up', () => {

@@ -41,8 +41,11 @@ describe('one log, four ways in, the same verdicts', () => {
     writeFileSync(a, `${lines.slice(0, half).join('\n')}\n`);
     writeFileSync(b, `${lines.slice(half).join('\n')}\n`);
     // Given in either order, the merge by timestamp puts the halves back together.
-    expect(verdictMap(json([b, a]).report)).toEqual(want);
-    expect(json([a, b]).report.totals).toEqual(base.totals);
+    // Lines of one second cut between two files lose their order across the cut, which may leave a pair
+    // undetermined, but never changes a verdict; the order of the files on the command line changes nothing.
+    const ba = json([b, a]).report;
+    expect(verdictMap(ba)).toEqual(want);
+    expect(json([a, b]).report.totals).toEqual(ba.totals);
   });
 
   it('garbage lines mixed in change nothing but the skipped count, which is reported with file and line', () => {

@@ -33,18 +33,34 @@ describe('pairing when the log records Location (exact)', () => {
 
   it('resolves absolute and relative Locations against the request', () => {
     const r = rec({ line: 1, host: 'shop.example:8080', target: '/a/b/c?x=1', status: 302 });
-    expect(resolveLocation(r, 'http://shop.example:8080/x')).toEqual({ path: '/x', host: 'shop.example' });
-    expect(resolveLocation(r, '../d')).toEqual({ path: '/a/d', host: 'shop.example' });
-    expect(resolveLocation(r, '/e#frag')).toEqual({ path: '/e', host: 'shop.example' });
-    expect(resolveLocation(r, '//cdn.example/f')).toEqual({ path: '/f', host: 'cdn.example' });
+    expect(resolveLocation(r, 'http://shop.example:8080/x')).toEqual({ path: '/x', host: 'shop.example', scheme: 'http' });
+    expect(resolveLocation(r, '../d')).toEqual({ path: '/a/d', host: 'shop.example', scheme: null });
+    expect(resolveLocation(r, '/e#frag')).toEqual({ path: '/e', host: 'shop.example', scheme: null });
+    expect(resolveLocation(r, '//cdn.example/f')).toEqual({ path: '/f', host: 'cdn.example', scheme: null });
+    expect(resolveLocation({ ...r, scheme: 'https' }, '/g')).toEqual({ path: '/g', host: 'shop.example', scheme: 'https' });
   });
 
-  it('does not take a request from another client, even at the same address', () => {
+  it('takes the same address under another User-Agent to the exact Location only when the client itself sent none', () => {
+    // Some clients send the first hop with their HTTP library's User-Agent and the next with their own.
     const pairs = run([
       rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
       rec({ line: 2, time: T0 + 5, userAgent: 'someone-else', target: '/b', ...logged }),
     ]);
-    expect(pairs[0]!.followUp).toBeNull();
+    expect(pairs[0]!.followUp?.line).toBe(2);
+    expect(pairs[0]!.otherAgent).toBe('someone-else');
+    // Its own request wins; one from another User-Agent seconds later is someone else's.
+    const own = run([
+      rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 5, userAgent: 'someone-else', method: 'POST', target: '/b', ...logged }),
+      rec({ line: 3, time: T0 + 9, method: 'GET', target: '/b', ...logged }),
+    ]);
+    expect(own[0]!.followUp?.line).toBe(3);
+    expect(own[0]!.otherAgent).toBeNull();
+    const late = run([
+      rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 30_000, userAgent: 'someone-else', target: '/b', ...logged }),
+    ]);
+    expect(late[0]!.followUp).toBeNull();
   });
 
   it('can identify clients by their first X-Forwarded-For address', () => {
@@ -195,9 +211,10 @@ describe('what real captures taught the pairing', () => {
       rec({ line: 3, time: T0 + 71, target: '/drt/si', ...logged }),
       rec({ line: 4, time: T0 + 98, target: '/drt/si', ...logged }),
     ]);
+    // Pairs come out in the order of their redirects; the first request to the target follows the latest one.
     expect(gets.map((p) => [p.redirect.line, p.followUp?.line])).toEqual([
-      [2, 3],
       [1, 4],
+      [2, 3],
     ]);
     const posts = run([
       rec({ line: 1, time: T0, method: 'POST', target: '/pay', status: 307, location: '/pay2', ...logged }),

@@ -15,18 +15,22 @@ describe('the elastic/examples Apache combined log', () => {
     expect(report.inputs[0]!.skippedExamples[0]).toMatchObject({ line: 8899, reason: 'line ended before the user agent field' });
   });
 
-  it('counts the 164 redirects, not the 445 304s, and infers their targets', () => {
+  it('counts the 164 redirects, not the 445 304s, and leaves undecided what the log cannot decide', () => {
     expect(report.totals.redirects).toBe(164);
     expect(report.totals.notModified).toBe(445);
-    expect(report.totals.pairing).toEqual({ exact: 0, inferred: 164 });
-    // A crawler that followed 21 of its 25 mod_dir 301s: four GETs left alone are weak evidence (a cached
-    // target leaves no line), so it is not called does-not-follow ...
+    const { exact, inferred, undetermined = 0 } = report.totals.pairing;
+    expect(exact).toBe(0);
+    expect(inferred + undetermined).toBe(164);
+    expect(report.totals.followed + report.totals.unfollowed + undetermined).toBe(164);
+    // A crawler with 25 mod_dir 301s (/projects/grok → /projects/grok/): none of the 25 slash targets is in the
+    // log (checked with grep), its times are shuffled within the minute, and no Location is logged. Nothing
+    // may call those redirects followed-and-violated or unfollowed on that evidence: most stay undetermined.
     const crawler = report.clients.find((c) => c.address === '199.168.96.66')!;
-    expect(crawler).toMatchObject({ redirects: 25, followed: 21, unfollowed: 4, verdict: 'correct' });
-    // ... while Yahoo's crawler never followed any of its four.
+    expect(crawler).toMatchObject({ redirects: 25, unfollowed: 0, violations: { '303': 0, '307': 0, '308': 0 } });
+    expect(crawler.findings.undetermined).toBeGreaterThanOrEqual(20);
+    // Yahoo's crawler: four 301s and nothing after them that says where they lead.
     const slurp = report.clients.find((c) => c.address === '68.180.224.225')!;
-    expect(slurp).toMatchObject({ redirects: 4, followed: 0, verdict: 'does-not-follow' });
-    expect(report.totals.followed + report.totals.unfollowed).toBe(164);
+    expect(slurp).toMatchObject({ redirects: 4, followed: 0, unfollowed: 0, verdict: 'undetermined' });
   });
 
   it('finds no violation: GETs through 301 stay GETs', () => {
@@ -49,6 +53,9 @@ describe('mixed and custom nginx formats', () => {
     ]);
     expect(report.inputs[0]).toMatchObject({ records: 5, skipped: 0 });
     expect(report.monitoring.findings.find((f) => f.finding === 'found-after-post')?.route).toBe('POST /admin/login');
-    expect(report.clients[0]!.findings).toMatchObject({ followed: 1, unfollowed: 1 });
+    // The http→https 301 of GET / is followed by GET / over HTTP/2, but without scheme or Location in the log
+    // that cannot be told from asking again; the POST's 302 has nothing after it: both are undetermined.
+    expect(report.clients[0]!.findings).toEqual({ undetermined: 2 });
+    expect(report.clients[0]!.verdict).toBe('undetermined');
   });
 });

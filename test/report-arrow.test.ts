@@ -39,6 +39,8 @@ function pairOf(r: Record<string, Cell>): PairRow {
     finding: str(r.finding) as PairRow['finding'],
     mode: str(r.mode) as PairRow['mode'],
     hop: num(r.hop)!,
+    chain: num(r.chain)!,
+    confidence: num(r.confidence)!,
     input: str(r.input)!,
     line: num(r.line)!,
     time: iso(r.time),
@@ -51,6 +53,7 @@ function pairOf(r: Record<string, Cell>): PairRow {
     followUpMethod: str(r.follow_up_method),
     followUpUrl: str(r.follow_up_url),
     followUpStatus: num(r.follow_up_status),
+    followUpUserAgent: str(r.follow_up_user_agent),
   };
 }
 
@@ -140,6 +143,8 @@ const PAIRS_SCHEMA = [
   `finding: ${DICT}`,
   `mode: ${DICT}`,
   'hop: Int32',
+  'chain: Int64',
+  'confidence: Float64',
   `input: ${DICT}`,
   'line: Int64',
   `time: ${TS} | null`,
@@ -152,6 +157,7 @@ const PAIRS_SCHEMA = [
   `follow_up_method: ${DICT} | null`,
   'follow_up_url: Utf8 | null',
   'follow_up_status: Int32 | null',
+  'follow_up_user_agent: Dictionary<Int32, Utf8> | null',
 ];
 
 const FINDINGS_SCHEMA = [

@@ -1,0 +1,226 @@
+/**
+ * Evidence for "this request followed that redirect" when the log does not record Location (docs/semantics.md,
+ * "Pairing without Location"). Each clue adds to a score; a pair is taken only with a strong clue, and never
+ * because of the candidate's method or body, which are what is being judged.
+ *
+ * - Templates: a candidate's URL written in terms of the redirect's own tokens. After `POST /orders/123/pay`,
+ *   `/orders/123/done` is `/orders/{p2}/done` (the redirect's second path segment), `/orders/987` is
+ *   `/orders/{id}` (an id of its own) and `/api/v2/items` stays literal. What a route redirects to is learned as
+ *   the template most of its redirects are followed by: exactly, from pairs whose Location is logged (in any
+ *   input), or from the population (the first requests after each of the route's redirects), and only where one
+ *   template clearly dominates: a route whose targets are inconsistent (a URL shortener) learns nothing.
+ * - Delays: how long clients take to follow, learned from the pairs the engine is sure of.
+ */
+import { normalisePath } from './routes.js';
+
+/** A redirect's distinctive tokens: path segments that are ids or long, and query values, by position. */
+export function tokensOf(target: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (distinctive(s) && !out.has(s)) out.set(s, `{p${i}}`);
+  }
+  if (q >= 0) {
+    for (const kv of target.slice(q + 1).split('&')) {
+      const e = kv.indexOf('=');
+      const v = e < 0 ? '' : kv.slice(e + 1);
+      if (v.length >= 3 && !out.has(v)) out.set(v, `{q:${e < 0 ? kv : kv.slice(0, e)}}`);
+    }
+  }
+  return out;
+}
+
+/** Long enough, or id-like, to be worth carrying from a redirect to its target. */
+function distinctive(s: string): boolean {
+  if (s.length < 3) return false;
+  if (/\d/.test(s)) return true;
+  return s.length >= 12;
+}
+
+/** `target` written in terms of the redirect's tokens (see `tokensOf`); ids of its own become `{id}`. */
+export function templateOf(tokens: Map<string, string>, target: string): string {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i]!;
+    const t = tokens.get(s);
+    if (t !== undefined) segs[i] = t;
+  }
+  let out = normalisePath(segs.join('/'));
+  if (q >= 0) {
+    const parts = target
+      .slice(q + 1)
+      .split('&')
+      .map((kv) => {
+        const e = kv.indexOf('=');
+        if (e < 0) return kv;
+        const v = kv.slice(e + 1);
+        const t = tokens.get(v);
+        return `${kv.slice(0, e)}=${t ?? (/^\d+$/.test(v) || v.length > 24 ? '{v}' : v)}`;
+      });
+    out += `?${parts.join('&')}`;
+  }
+  return out;
+}
+
+/** How many of the redirect's tokens a template carries. */
+export function carried(template: string): number {
+  let n = 0;
+  for (let i = template.indexOf('{p'); i >= 0; i = template.indexOf('{p', i + 2)) n++;
+  for (let i = template.indexOf('{q:'); i >= 0; i = template.indexOf('{q:', i + 3)) n++;
+  return n;
+}
+
+interface Model {
+  /** Redirects of this route observed. */
+  n: number;
+  /** Of those, decided from a logged Location. */
+  exact: number;
+  /** Weighted support per template (population), or counts (exact). */
+  support: Map<string, number>;
+}
+
+export interface Learned {
+  template: string;
+  /** Share of the route's redirects followed by this template (0..1). */
+  share: number;
+  /** Learned from logged Locations rather than from the population. */
+  exact: boolean;
+}
+
+const MAX_TEMPLATES = 24;
+/** Weights of the first requests after a redirect: the follow-up is usually the first. */
+const RANK_WEIGHT = [1, 0.5, 0.34];
+
+/** What each route redirects to, learned as the log goes; bounded (routes forgotten oldest first). */
+export class TargetModel {
+  private readonly models = new Map<string, Model>();
+  constructor(private readonly maxRoutes: number) {}
+
+  private model(key: string): Model {
+    let m = this.models.get(key);
+    if (!m) {
+      if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
+      m = { n: 0, exact: 0, support: new Map() };
+      this.models.set(key, m);
+    }
+    return m;
+  }
+
+  /** A redirect whose Location is logged: its template, for certain. */
+  learnExact(key: string, template: string): void {
+    const m = this.model(key);
+    m.n++;
+    m.exact++;
+    add(m, template, 1);
+  }
+
+  /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
+  observe(key: string, templates: readonly string[]): void {
+    const m = this.model(key);
+    m.n++;
+    const seen = new Set<string>();
+    for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
+      const t = templates[i]!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      add(m, t, RANK_WEIGHT[i]!);
+    }
+  }
+
+  /** The template a route clearly redirects to, or null while the evidence is thin or inconsistent. */
+  learned(key: string): Learned | null {
+    const m = this.models.get(key);
+    if (!m) return null;
+    let best: string | null = null;
+    let b = 0;
+    let second = 0;
+    for (const [t, s] of m.support) {
+      if (s > b) {
+        second = b;
+        b = s;
+        best = t;
+      } else if (s > second) second = s;
+    }
+    if (best === null) return null;
+    if (m.exact >= 1 && m.exact * 2 >= m.n) {
+      // Logged Locations: one consistent target is enough to know it.
+      const share = b / m.n;
+      return share >= 0.8 ? { template: best, share, exact: true } : null;
+    }
+    // The population: enough redirects, most of them followed by one template, well ahead of any other.
+    if (m.n < 4) return null;
+    const share = Math.min(1, b / m.n);
+    if (share < 0.5 || b < 2 * second) return null;
+    return { template: best, share, exact: false };
+  }
+}
+
+function add(m: Model, t: string, w: number): void {
+  m.support.set(t, (m.support.get(t) ?? 0) + w);
+  if (m.support.size > MAX_TEMPLATES) {
+    let low: string | null = null;
+    let lowS = Number.POSITIVE_INFINITY;
+    for (const [k, s] of m.support) {
+      if (k !== t && s < lowS) {
+        low = k;
+        lowS = s;
+      }
+    }
+    if (low !== null) m.support.delete(low);
+  }
+}
+
+/** Bucket upper bounds (ms) of the delay between a redirect and its follow-up; the last is open. */
+const EDGES = [-1000, 0, 100, 500, 1000, 2000, 5000, 15_000, 60_000, Number.POSITIVE_INFINITY];
+/** What clients usually do before anything is learned: follow within a second or two. */
+const PRIOR = [0.2, 0.8, 4, 6, 6, 4, 2, 1, 1, 0.5];
+
+/**
+ * How long clients take to follow, learned from sure pairs: `score(d)` is log2 of how much likelier a delay `d`
+ * is for a follow-up than for any request in the window, between -3 and 2.
+ */
+export class DelayModel {
+  private readonly counts = PRIOR.slice();
+  private total = PRIOR.reduce((a, b) => a + b, 0);
+  private readonly scores: number[] = [];
+  private dirty = true;
+
+  constructor(private readonly reorderMs: number, private readonly windowMs: number) {}
+
+  private bucket(d: number): number {
+    let i = 0;
+    while (d >= EDGES[i]!) i++;
+    return i;
+  }
+
+  learn(d: number): void {
+    this.counts[this.bucket(d)]!++;
+    this.total++;
+    this.dirty = true;
+  }
+
+  score(d: number): number {
+    if (this.dirty) this.recompute();
+    return this.scores[this.bucket(d)]!;
+  }
+
+  private recompute(): void {
+    const lo = -Math.max(this.reorderMs, 1000);
+    const hi = this.windowMs;
+    const span = hi - lo;
+    for (let i = 0; i < EDGES.length; i++) {
+      const a = Math.max(lo, i === 0 ? lo : EDGES[i - 1]!);
+      const b = Math.min(hi, EDGES[i]!);
+      // Background: any request of the client, spread evenly over the window (at least 1% of it per bucket).
+      const q = Math.max(0.01, Math.max(0, b - a) / span);
+      const p = this.counts[i]! / this.total;
+      this.scores[i] = Math.max(-3, Math.min(2, Math.log2(p / q)));
+    }
+    this.dirty = false;
+  }
+}
