@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diffBaseline, loadBaseline } from '../src/baseline.js';
 import { AuditError } from '../core/errors.js';
+import { DURATION_HINT, parseDurationMs } from '../core/duration.js';
 import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
 import { failing, parseFailOn } from '../src/fail-on.js';
 import { createLogger } from './log.js';
@@ -24,13 +25,11 @@ import type { RecordSource } from '../src/source.js';
 import type { Narrowing } from '../src/narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
-/** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
+/** "60", "60s", "500ms", "2m", "1h30m", "1d", "2w" → milliseconds (the grammar of `core/duration.ts`). */
 export function parseDuration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 60s, 500ms, 2m');
-  const x = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return x * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  const ms = parseDurationMs(v);
+  if (ms === null) throw new InvalidArgumentError(`expected ${DURATION_HINT}`);
+  return ms;
 }
 
 function collect(v: string, prev: string[]): string[] {
