@@ -1,7 +1,7 @@
 /**
  * The monitoring half of the analysis: per route, per time bucket and overall, what per-request dashboards
  * show (apparent success: a redirect is not an error) against what users got (effective success: a chain of
- * redirects counts once, by how it ended), and the server-side findings of section 4 of the domain reference.
+ * redirects counts once, by how it ended), and the route and chain findings of the table of findings (`findings.ts`; `docs/semantics.md`, section 5).
  *
  * Every record is a request. Every answer that is not a redirect ends one user action: either a request on its
  * own or the last hop of a chain. A chain that never completes (not followed, a loop, no Location) is one failed
@@ -17,6 +17,7 @@ import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { normalisePath } from './routes.js';
 import { detach } from '../core/strings.js';
+import { SERVER_RANK } from './findings.js';
 
 export interface MonitoringOptions {
   /** Chains with more hops than this are `long-chain`. */
@@ -321,7 +322,7 @@ export class Monitoring {
         findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
       });
     }
-    findings.sort((a, b) => FINDING_ORDER.indexOf(a.finding) - FINDING_ORDER.indexOf(b.finding) || b.count - a.count || cmp(a.route, b.route));
+    findings.sort((a, b) => SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! || b.count - a.count || cmp(a.route, b.route));
     // Routes with findings or redirects first, then the busiest.
     const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
     routes.sort((a, b) => weight(b) - weight(a) || b.figures.requests - a.figures.requests || cmp(a.route, b.route));
@@ -387,21 +388,6 @@ function cacheable(r: HttpRecord): boolean {
   }
   return false;
 }
-
-const FINDING_ORDER: ServerFinding[] = [
-  'target-rejects-repeated-method',
-  'target-rejects-get',
-  'found-after-post',
-  'see-other-for-get',
-  'cacheable-temporary-redirect',
-  'mixed-redirect-codes',
-  'masked-failure',
-  'redirect-loop',
-  'long-chain',
-  'missing-location',
-  'insecure-downgrade',
-  'internal-redirect',
-];
 
 function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: RouteFinding['example']): string {
   const code = ex.redirect.status;
