@@ -46,6 +46,25 @@ export interface Finding {
   tone: Tone;
   /** The name `--fail-on` takes for it, or null when the name means the other row (route findings win). */
   failOn: string | null;
+  /** Route and chain findings: the recommendation for one route, with its figures (the report's line). */
+  advise?: (c: AdviceContext) => string;
+}
+
+/** What a route finding's recommendation may name: the route and its first example. */
+export interface AdviceContext {
+  /** `METHOD /normalised/path` */
+  route: string;
+  method: string;
+  /** Status of the example's (first) redirect. */
+  code: number;
+  /** Where the example's follow-up went, else its Location, else "the target". */
+  target: string;
+  location: string | null;
+  /** Status of the chain's final answer, when it has one. */
+  finalStatus: number | null;
+  hops: number | null;
+  /** The route's distinct redirect codes, sorted. */
+  codes: number[];
 }
 
 const row = <const N extends string, const S extends Scope>(
@@ -55,7 +74,7 @@ const row = <const N extends string, const S extends Scope>(
   severity: Severity,
   tone: Tone,
   recommendation: string,
-  more: { code?: ViolationCode; violation?: boolean; unfollowed?: boolean; failOn?: string | null } = {},
+  more: { code?: ViolationCode; violation?: boolean; unfollowed?: boolean; failOn?: string | null; advise?: (c: AdviceContext) => string } = {},
 ) => ({
   name,
   scope,
@@ -67,6 +86,7 @@ const row = <const N extends string, const S extends Scope>(
   recommendation,
   tone,
   failOn: more.failOn === undefined ? (name as string) : more.failOn,
+  ...(more.advise ? { advise: more.advise } : {}),
 });
 
 /**
@@ -98,18 +118,48 @@ const PAIR_ROWS = [
  * of the rows is the order of `SERVER_FINDINGS`; `rank` orders the report's list of route findings.
  */
 const SERVER_ROWS = [
-  row('see-other-for-get', 'route', 4, 'warning', 'warn', 'Use 301/308 for a moved or canonical URL, 302/307 for a temporary one; 303 is for a result after a POST.'),
-  row('found-after-post', 'route', 3, 'warning', 'warn', 'Use 303 for Post/Redirect/Get, or 307 to have the POST repeated at the new URL.'),
-  row('target-rejects-repeated-method', 'route', 1, 'error', 'bad', 'Answer 303 (a page fetched with GET), or make the target accept the repeated method.'),
-  row('target-rejects-get', 'route', 2, 'error', 'bad', 'Answer 307 (repeat the method with its body), or make the target serve GET.'),
-  row('mixed-redirect-codes', 'route', 6, 'warning', 'warn', 'Use one redirect code per route, so every client behaves the same way.'),
-  row('cacheable-temporary-redirect', 'route', 5, 'warning', 'warn', 'Drop max-age/Expires from temporary redirects, or use 301/308 if the move is permanent.'),
-  row('masked-failure', 'chain', 7, 'error', 'bad', 'Fix the target, and alert on chains (effective success), not on requests.'),
-  row('redirect-loop', 'chain', 8, 'error', 'bad', 'Fix the redirect rules that undo each other; redirect straight to the final URL.'),
-  row('long-chain', 'chain', 9, 'warning', 'warn', 'Redirect straight to the final URL: each hop costs a round trip.'),
-  row('missing-location', 'route', 10, 'error', 'bad', 'Send a Location with every redirect, or answer with a non-3xx status.'),
-  row('internal-redirect', 'route', 12, 'info', 'warn', 'Nothing: a browser-made HSTS 307, kept out of server figures.'),
-  row('insecure-downgrade', 'route', 11, 'error', 'bad', 'Redirect to https, so the follow-up stays encrypted.'),
+  row('see-other-for-get', 'route', 4, 'warning', 'warn', 'Use 301/308 for a moved or canonical URL, 302/307 for a temporary one; 303 is for a result after a POST.', {
+    advise: (c) =>
+      `${c.route} answers 303 to ${c.method}: for a moved or canonical URL use 301/308 (permanent) or 302/307 (temporary); 303 is for sending a client to a result after a POST.`,
+  }),
+  row('found-after-post', 'route', 3, 'warning', 'warn', 'Use 303 for Post/Redirect/Get, or 307 to have the POST repeated at the new URL.', {
+    advise: (c) =>
+      `${c.route} answers 302: use 303 for Post/Redirect/Get (the follow-up must be a GET, a reload does not resubmit), or 307 to have the POST repeated at the new URL; 302 leaves it to each client.`,
+  }),
+  row('target-rejects-repeated-method', 'route', 1, 'error', 'bad', 'Answer 303 (a page fetched with GET), or make the target accept the repeated method.', {
+    advise: (c) =>
+      `${c.route} answers ${c.code}, so clients repeat the ${c.method} at ${c.target}, which refuses it (${c.finalStatus ?? '4xx'}): the route meant 303 (send the client to a page it fetches with GET).`,
+  }),
+  row('target-rejects-get', 'route', 2, 'error', 'bad', 'Answer 307 (repeat the method with its body), or make the target serve GET.', {
+    advise: (c) =>
+      `${c.route} answers 303, so clients GET ${c.target}, which refuses GET (405): the route meant 307 (repeat the ${c.method} with its body at the new URL).`,
+  }),
+  row('mixed-redirect-codes', 'route', 6, 'warning', 'warn', 'Use one redirect code per route, so every client behaves the same way.', {
+    advise: (c) => `${c.route} answered with ${c.codes.join(', ')}: one route should use one code, so every client behaves the same way.`,
+  }),
+  row('cacheable-temporary-redirect', 'route', 5, 'warning', 'warn', 'Drop max-age/Expires from temporary redirects, or use 301/308 if the move is permanent.', {
+    advise: (c) =>
+      `${c.route} answers ${c.code} with caching headers: caches may keep a temporary redirect; drop max-age/Expires, or use 301/308 if the move is permanent.`,
+  }),
+  row('masked-failure', 'chain', 7, 'error', 'bad', 'Fix the target, and alert on chains (effective success), not on requests.', {
+    advise: (c) =>
+      `Chains starting at ${c.route} count as a success on their first answer (${c.code}) but ${c.finalStatus !== null ? `ended in ${c.finalStatus}` : 'never completed (not followed)'}: alert on chains (effective success), not on requests.`,
+  }),
+  row('redirect-loop', 'chain', 8, 'error', 'bad', 'Fix the redirect rules that undo each other; redirect straight to the final URL.', {
+    advise: (c) => `${c.route} leads back to a URL the chain already visited: clients give up; redirect to the final URL.`,
+  }),
+  row('long-chain', 'chain', 9, 'warning', 'warn', 'Redirect straight to the final URL: each hop costs a round trip.', {
+    advise: (c) => `${c.route} takes ${c.hops ?? 'many'} hops: redirect straight to the final URL (each hop costs a round trip).`,
+  }),
+  row('missing-location', 'route', 10, 'error', 'bad', 'Send a Location with every redirect, or answer with a non-3xx status.', {
+    advise: (c) => `${c.route} answers ${c.code} without a Location header: clients cannot follow; send Location.`,
+  }),
+  row('internal-redirect', 'route', 12, 'info', 'warn', 'Nothing: a browser-made HSTS 307, kept out of server figures.', {
+    advise: (c) => `A browser-made ${c.code} (HSTS upgrade) on ${c.route}: no server sent it; kept out of server figures.`,
+  }),
+  row('insecure-downgrade', 'route', 11, 'error', 'bad', 'Redirect to https, so the follow-up stays encrypted.', {
+    advise: (c) => `${c.route} redirects from https to http (${c.location ?? ''}): redirect to https so the follow-up stays encrypted.`,
+  }),
 ] as const;
 
 export type PairFinding = (typeof PAIR_ROWS)[number]['name'];

@@ -98,6 +98,13 @@ describe('the table of findings', () => {
     expect(bad).toEqual(['insecure-downgrade', 'masked-failure', 'missing-location', 'redirect-loop', 'target-rejects-get', 'target-rejects-repeated-method']);
   });
 
+  it('gives every route and chain finding a recommendation for one route', () => {
+    for (const f of FINDINGS.filter((x) => x.scope !== 'pair')) {
+      const line = f.advise!({ route: 'POST /a', method: 'POST', code: 307, target: '/b', location: '/b', finalStatus: 405, hops: 7, codes: [302, 307] });
+      expect(line).not.toMatch(/\n|undefined/);
+    }
+  });
+
   it('sums violations of 303, 307 and 308', () => {
     expect(violationTotal({ '303': 1, '307': 2, '308': 4 })).toBe(7);
   });
