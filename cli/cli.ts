@@ -87,7 +87,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${REPORTER_NAMES.join(', ')}`);
   }
   if (chosen.output !== 'text' && !flags.output && process.stdout.isTTY) {
-    const give = chosen.output === 'files' ? '-o DIR (one file per table)' : '-o FILE';
+    const give = chosen.output === 'files' ? `-o DIR (one .${reportName} file per table)` : '-o FILE';
     throw new AuditError('USAGE', `--report ${reportName} is binary: give ${give} or pipe it on`);
   }
   // Loaded now, so only the renderer in use is ever loaded (apache-arrow only for arrow).
