@@ -50,7 +50,7 @@ export const FULL_LOG_FORMAT =
 // ---------------------------------------------------------------------------------------------------------------
 // Clients
 
-/** How a client follows redirects (section 2 of the domain reference). */
+/** How a client follows redirects (`docs/semantics.md`, section 2). */
 type Behaviour =
   | 'correct' // fetch semantics: 303 → GET, 307/308 keep method and body, POST → GET on 301/302
   | 'keep-method' // curl -X METHOD -L: the method is kept on every hop (wrong after 303)

@@ -8,29 +8,26 @@ import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diffBaseline, loadBaseline } from '../src/baseline.js';
 import { AuditError } from '../core/errors.js';
+import { DURATION_HINT, parseDurationMs } from '../core/duration.js';
 import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
 import { failing, parseFailOn } from '../src/fail-on.js';
 import { createLogger } from './log.js';
 import { analyzeFiles } from '../src/run.js';
 import { VERSION } from '../core/version.js';
 import { compileLogFormat, lineFormats } from '../parsers/index.js';
-import { NEEDS_PAIRS, REPORTERS, renderArrowTables, type Renderer } from '../reports/index.js';
+import { REPORTER_NAMES, reporter, type Renderer } from '../reports/registry.js';
 import type { LineFormat } from '../parsers/line-format.js';
-import { follow } from './live.js';
-import { trace } from './trace.js';
 import { explain, explainIndex } from '../src/explain.js';
 import { Progress } from './progress.js';
 import type { RecordSource } from '../src/source.js';
 import type { Narrowing } from '../src/narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 
-/** "60", "60s", "500ms", "2m", "1h" → milliseconds. */
+/** "60", "60s", "500ms", "2m", "1h30m", "1d", "2w" → milliseconds (the grammar of `core/duration.ts`). */
 export function parseDuration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 60s, 500ms, 2m');
-  const x = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return x * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  const ms = parseDurationMs(v);
+  if (ms === null) throw new InvalidArgumentError(`expected ${DURATION_HINT}`);
+  return ms;
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -85,13 +82,16 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
   }
   const log = createLogger(flags.logLevel);
   const reportName = flags.report ?? (process.stdout.isTTY && !flags.output ? 'text' : 'json');
-  const render = REPORTERS[reportName];
-  if (!render) {
-    throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${Object.keys(REPORTERS).join(', ')}`);
+  const chosen = reporter(reportName);
+  if (!chosen) {
+    throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${REPORTER_NAMES.join(', ')}`);
   }
-  if (reportName === 'arrow' && !flags.output && process.stdout.isTTY) {
-    throw new AuditError('USAGE', '--report arrow is binary: give -o DIR (one .arrow file per table) or pipe it on');
+  if (chosen.output !== 'text' && !flags.output && process.stdout.isTTY) {
+    const give = chosen.output === 'files' ? `-o DIR (one .${reportName} file per table)` : '-o FILE';
+    throw new AuditError('USAGE', `--report ${reportName} is binary: give ${give} or pipe it on`);
   }
+  // Loaded now, so only the renderer in use is ever loaded (apache-arrow only for arrow).
+  const render = await chosen.load();
   const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
   const format = formatOf(flags);
   const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
@@ -117,7 +117,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     filter: recordFilter(narrowing),
     redirectFilter: redirectFilter(narrowing),
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
-    collectPairs: NEEDS_PAIRS.has(reportName),
+    collectPairs: chosen.needsPairs,
     maxClients: flags.maxClients ?? 1_000_000,
     threads: flags.threads,
     stdinInWorker: true,
@@ -138,10 +138,11 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
       );
     }
   }
-  if (reportName === 'arrow' && flags.output) {
-    // Three tables, three Arrow files (an Arrow file holds one schema): -o names a directory.
+  if (chosen.output === 'files' && flags.output) {
+    // Several files (Arrow: three tables, an Arrow file holds one schema): -o names a directory.
     mkdirSync(flags.output, { recursive: true });
-    for (const [name, bytes] of Object.entries(renderArrowTables(report))) writeFileSync(join(flags.output, name), bytes);
+    const files = (await chosen.loadFiles())(report);
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(flags.output, name), bytes);
   } else {
     const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
     if (flags.output) writeBodyToFile(flags.output, body);
@@ -171,6 +172,7 @@ async function followCommand(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    const { follow } = await import('./live.js');
     const report = await follow(files[0] ?? '-', {
       format,
       inputFormat: flags.inputFormat,
@@ -188,7 +190,7 @@ async function followCommand(
       },
     });
     if (flags.output) {
-      const body = flags.report ? render(report, { color: false }) : REPORTERS['json']!(report, { color: false });
+      const body = (flags.report ? render : await reporter('json')!.load())(report, { color: false });
       writeBodyToFile(flags.output, body);
     }
     return report.errors.length ? 2 : failing(report, flags.failOn ? parseFailOn(flags.failOn) : []).length ? 1 : 0;
@@ -292,7 +294,7 @@ export function buildProgram(): Command {
     .description('analyze access logs or HAR files ("-" or nothing reads stdin); plain or gzip')
     .argument('[files...]', 'log or HAR files; "-" is stdin');
   inputOptions(analyze)
-    .option('--report <name>', `report format: ${Object.keys(REPORTERS).join(', ')} (default: text on a terminal, else json)`)
+    .option('--report <name>', `report format: ${REPORTER_NAMES.join(', ')} (default: text on a terminal, else json)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout (for arrow: a directory, one .arrow file per table)')
     .option('--strict', 'stop at the first line that cannot be parsed (exit 2)')
     .option('--fail-on <expr>', 'exit 1 when a condition holds, e.g. violations, "307>0", "unfollowed>=10"')
@@ -323,6 +325,7 @@ export function buildProgram(): Command {
   inputOptions(traceCmd).action(async (files: string[], flags: AnalyzeFlags) => {
       const byClient = recordFilter({ client: flags.client })!;
       const byTime = recordFilter(timeNarrowing(flags));
+      const { trace } = await import('./trace.js');
       const { text } = await trace(files, byClient, {
         format: formatOf(flags),
         inputFormat: flags.inputFormat,

@@ -5,6 +5,7 @@
  */
 import { analyzeFiles, type RunOptions } from '../src/run.js';
 import type { Classification } from '../src/classify.js';
+import { STATUS_RULES } from '../src/findings.js';
 import type { HttpRecord } from '../core/model.js';
 import { clientKeyOf, splitClientKey, type Pair } from '../src/pairing.js';
 import type { AuditReport } from '../src/report.js';
@@ -81,7 +82,7 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
         );
         if (!p) break;
         const { pair, c } = p;
-        const rule = RULES[hop.status] ?? '';
+        const rule = STATUS_RULES[hop.status] ?? '';
         out.push(`       ${c.finding} (${pair.mode}): ${c.why}${rule ? `; rule: ${rule}` : ''}`);
         if (pair.retried) out.push(`       re-sent at ${where(pair.retried)}`);
         prev = hop;
@@ -97,12 +98,3 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
 function url(r: HttpRecord): string {
   return r.host ? `//${r.host}${r.target}` : r.target;
 }
-
-/** What each code asks of the follow-up (section 1 of the domain reference). */
-const RULES: Record<number, string> = {
-  301: 'same method, POST may become GET',
-  302: 'same method, POST may become GET',
-  303: 'follow with GET (HEAD stays HEAD), no body',
-  307: 'repeat the same method with the same body',
-  308: 'repeat the same method with the same body',
-};

@@ -1,4 +1,4 @@
-/** Escaping and number formats for the HTML report. Every string from the report goes through `esc`. */
+/** Escaping and byte sizes for the HTML report (numbers and times: `format.ts`). Every string from the report goes through `esc`. */
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -7,30 +7,7 @@ export function esc(s: string | number | null | undefined): string {
   return String(s ?? '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 }
 
-export function n(x: number): string {
-  return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export function pct(x: number | null): string {
-  return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
-}
-
-export function ms(x: number | null): string {
-  if (x === null) return '–';
-  return `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 3)} ms`;
-}
-
-/** `2026-11-25 15:21:42 UTC` */
-export function fmtTime(iso: string | null): string {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC') : '–';
-}
-
-export function fmtPeriod(first: string | null, last: string | null): string {
-  if (!first) return 'no timed records';
-  if (!last) return fmtTime(first);
-  if (first.slice(0, 10) === last.slice(0, 10)) return `${fmtTime(first).replace(/ UTC$/, '')} → ${fmtTime(last).slice(11)}`;
-  return `${fmtTime(first)} → ${fmtTime(last)}`;
-}
+export { fmtPeriod, fmtTime, ms, n, pct } from './format.js';
 
 export function bytes(x: number): string {
   if (x < 1024) return `${x} B`;

@@ -6,7 +6,7 @@
  * Every string taken from the report (URLs, User-Agents, file names) is HTML-escaped: they come from the traffic.
  */
 import { createHash } from 'node:crypto';
-import { VERDICTS, VIOLATION_FINDINGS, type Verdict } from '../src/classify.js';
+import { serverTone, VERDICTS, verdictTone, VIOLATION_FINDINGS, violationTotal, type Verdict } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
 import { routeChart, timeChart } from './html-charts.js';
@@ -20,7 +20,7 @@ export const MAX_ROWS = 2000;
 /** Verdicts, most serious first. */
 const SEVERITY: readonly Verdict[] = VERDICTS;
 
-const tone = (v: Verdict) => (v.startsWith('mishandles-') ? 'bad' : v === 'does-not-follow' ? 'warn' : 'good');
+const tone = verdictTone;
 
 export function renderHtml(report: AuditReport): string {
   const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
@@ -97,7 +97,7 @@ function card(label: string, value: string, sub: string, cls = '', valueCls = ''
 function cards(r: AuditReport): string {
   const t = r.totals;
   const o = r.monitoring.overall;
-  const viol = t.violations['303'] + t.violations['307'] + t.violations['308'];
+  const viol = violationTotal(t.violations);
   const redirectsSub = [`${n(t.followed)} followed · ${n(t.unfollowed)} unfollowed`];
   const extra: string[] = [];
   if (t.missingLocation) extra.push(`${n(t.missingLocation)} without Location`);
@@ -229,7 +229,7 @@ const hot = (x: number) => (x > 0 ? `<span class="hot">${n(x)}</span>` : `<span 
 const share = (x: number | null) => (x === null ? '<span class="muted">–</span>' : pct(x));
 
 function chip(v: string): string {
-  return `<span class="chip ${tone(v as Verdict)}">${esc(v)}</span>`;
+  return `<span class="chip ${tone(v)}">${esc(v)}</span>`;
 }
 
 function clientsTable(r: AuditReport): string {
@@ -393,8 +393,4 @@ function findingList(f: Partial<Record<string, number>>): string {
     .join('');
 }
 
-function findingTone(name: string): string {
-  return name === 'masked-failure' || name.startsWith('target-rejects') || name === 'redirect-loop' || name === 'insecure-downgrade' || name === 'missing-location'
-    ? 'bad'
-    : 'warn';
-}
+const findingTone = serverTone;

@@ -4,8 +4,9 @@
  * Every cell is escaped: User-Agents and URLs come from the traffic, so they must not turn into links, images,
  * HTML or extra table columns.
  */
-import { VIOLATION_FINDINGS } from '../src/classify.js';
+import { isMishandling, VIOLATION_FINDINGS, violationTotal } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, Figures, RecordRef } from '../src/report.js';
+import { fmtPeriod, fmtTime, ms, n, pct } from './format.js';
 
 const MAX_MISHANDLING = 25;
 const MAX_NOT_FOLLOWING = 10;
@@ -32,7 +33,7 @@ export function renderMarkdown(report: AuditReport): string {
   );
 
   // Totals.
-  const viol = t.violations['303'] + t.violations['307'] + t.violations['308'];
+  const viol = violationTotal(t.violations);
   const redirects = [`followed ${n(t.followed)}`, `unfollowed ${n(t.unfollowed)}`];
   if (t.missingLocation) redirects.push(`without Location ${n(t.missingLocation)}`);
   if (t.openAtEnd) redirects.push(`still open at the end ${n(t.openAtEnd)}`);
@@ -50,7 +51,7 @@ export function renderMarkdown(report: AuditReport): string {
   for (const e of report.errors) out.push(`- **Error:** ${text(e.message)}`);
 
   // Clients that mishandle 303/307/308.
-  const mishandling = report.clients.filter((c) => c.verdicts.some((v) => v.startsWith('mishandles-')));
+  const mishandling = report.clients.filter((c) => c.verdicts.some(isMishandling));
   out.push('', `### Clients that mishandle 303/307/308 (${n(mishandling.length)})`, '');
   if (!mishandling.length) out.push('None: every followed 303, 307 and 308 used the method and body the code requires.');
   else {
@@ -218,28 +219,4 @@ export function code(s: string): string {
 
 function oneLine(s: string): string {
   return s.replace(/[\r\n\t]+/g, ' ');
-}
-
-function n(x: number): string {
-  return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function pct(x: number | null): string {
-  return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
-}
-
-function ms(x: number | null): string {
-  if (x === null) return '–';
-  return `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 3)} ms`;
-}
-
-function fmtTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC');
-}
-
-function fmtPeriod(first: string, last: string | null): string {
-  if (!last) return fmtTime(first);
-  // Same day: give the date once.
-  if (first.slice(0, 10) === last.slice(0, 10)) return `${fmtTime(first).replace(/ UTC$/, '')} → ${fmtTime(last).slice(11)}`;
-  return `${fmtTime(first)} → ${fmtTime(last)}`;
 }

@@ -15,7 +15,7 @@
  * stays on its line. U+2028, U+2029 and U+0085 are escaped too: they are valid raw in JSON, but Python's
  * `str.splitlines()` and some JavaScript tools treat them as line breaks.
  */
-import { PAIR_FINDINGS, type PairFinding } from '../src/classify.js';
+import { PAIR_FINDINGS, type PairFinding } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, PairRow, RouteFinding, Totals } from '../src/report.js';
 
 export type NdjsonLine =

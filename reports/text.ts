@@ -2,15 +2,15 @@
  * The terminal report: a summary a person reads top to bottom. Clients that mishandle 303 or 307 come first,
  * each with its counts and one example pair (input:line of the redirect and of the follow-up).
  */
+import { mishandles, violationTotal } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, RecordRef } from '../src/report.js';
+import { fmtTime, n, pct } from './format.js';
 
 export interface TextOptions {
   color: boolean;
   /** How many clients to list per section before "... and N more". */
   limit?: number;
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 export function renderText(report: AuditReport, opts: TextOptions = { color: false }): string {
   const c = opts.color;
@@ -23,7 +23,7 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
   const t = report.totals;
   const out: string[] = [];
 
-  const period = report.period.first ? ` · ${fmtTime(report.period.first)} → ${fmtTime(report.period.last)}` : '';
+  const period = report.period.first ? ` · ${fmtTime(report.period.first, '?')} → ${fmtTime(report.period.last, '?')}` : '';
   out.push(bold(`redirect-audit ${report.tool.version}`) + dim(period));
   for (const i of report.inputs) {
     out.push(
@@ -44,7 +44,7 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
       ),
     );
   }
-  const viol = t.violations['303'] + t.violations['307'] + t.violations['308'];
+  const viol = violationTotal(t.violations);
   out.push(
     `${bold('Violations')} ${viol ? red(n(viol)) : green('0')}: 303 ×${n(t.violations['303'])}, 307 ×${n(t.violations['307'])}, 308 ×${n(t.violations['308'])}`,
   );
@@ -68,9 +68,9 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
     }
     if (list.length > limit) out.push(dim(`  … and ${n(list.length - limit)} more (--report json lists all)`));
   };
-  const is = (v: string) => (cl: ClientReport) => cl.verdicts.includes(v as ClientReport['verdict']);
-  const mis = report.clients.filter((cl) => is('mishandles-303')(cl) || is('mishandles-307')(cl));
-  const mis308 = report.clients.filter((cl) => !mis.includes(cl) && is('mishandles-308')(cl));
+  const is = (v: ClientReport['verdict']) => (cl: ClientReport) => cl.verdicts.includes(v);
+  const mis = report.clients.filter((cl) => is(mishandles('303'))(cl) || is(mishandles('307'))(cl));
+  const mis308 = report.clients.filter((cl) => !mis.includes(cl) && is(mishandles('308'))(cl));
   const nof = report.clients.filter((cl) => cl.verdict === 'does-not-follow');
   section('Clients that mishandle 303 or 307', mis, red);
   section('Clients that mishandle 308', mis308, red);
@@ -80,7 +80,6 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
 
   const m = report.monitoring;
   if (m && m.overall.requests > 0) {
-    const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
     const o = m.overall;
     out.push('', bold('What redirects do to your monitoring'));
     out.push(
@@ -109,7 +108,7 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
   }
   const b = report.baseline;
   if (b) {
-    out.push('', bold(`Since ${b.file}${b.generatedAt ? ` (${fmtTime(b.generatedAt)})` : ''}`));
+    out.push('', bold(`Since ${b.file}${b.generatedAt ? ` (${fmtTime(b.generatedAt, '?')})` : ''}`));
     out.push(`  violations ${n(b.totals.violations.before)} → ${n(b.totals.violations.after)}`);
     for (const c of b.newlyMishandling) out.push(`  ${red('new')} ${c.verdicts.join(', ')}  ${c.address}  ${c.userAgent ?? '(no User-Agent)'}`);
     for (const c of b.fixed) out.push(`  ${green('fixed')} ${c.address}  ${c.userAgent ?? '(no User-Agent)'}`);
@@ -137,8 +136,4 @@ function exampleLine(e: Example): string {
   const head = `${e.finding}: ${where(r)} ${r.method} ${r.url} → ${r.status}${r.location ? ` ${r.location}` : ''}`;
   if (!e.followUp) return `${head}; ${e.why}`;
   return `${head}, then ${where(e.followUp)} ${e.followUp.method} ${e.followUp.url} (${e.why})`;
-}
-
-function fmtTime(iso: string | null): string {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC') : '?';
 }

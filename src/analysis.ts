@@ -2,7 +2,8 @@
  * The analysis: records in (in merged order), pairs out of the pairing engine, each pair classified and
  * counted per client; `report()` builds the report model.
  */
-import { classify, VIOLATIONS, verdictsOf, VERDICTS, type Classification, type PairFinding, type Verdict } from './classify.js';
+import { classify, verdictsOf, type Classification } from './classify.js';
+import { PAIR_RANK, UNFOLLOWED_FINDINGS, VERDICT_RANK, VIOLATION_OF, violationTotal, type PairFinding } from './findings.js';
 import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
 import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
@@ -68,7 +69,7 @@ function newClientAcc(): ClientAcc {
 function count(acc: ClientAcc, p: Pair, c: Classification): void {
   acc.redirects++;
   if (p.followUp) acc.followed++;
-  else if (c.finding === 'unfollowed' || c.finding === 'original-retried') {
+  else if (UNFOLLOWED_FINDINGS.has(c.finding)) {
     acc.unfollowed++;
     if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
   }
@@ -80,11 +81,6 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
   acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
   const v = VIOLATION_OF.get(c.finding);
   if (v) acc.violations[v]++;
-}
-
-const VIOLATION_OF = new Map<PairFinding, keyof ViolationCounts>();
-for (const [code, names] of Object.entries(VIOLATIONS)) {
-  for (const n of names) VIOLATION_OF.set(n, code as keyof ViolationCounts);
 }
 
 export class Analyzer {
@@ -273,7 +269,7 @@ export class Analyzer {
       const verdicts = verdictsOf(a.violations, a.unfollowed, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined);
       const examples = [...a.examples.values()]
         .filter((e) => e.finding !== 'followed')
-        .sort((x, y) => EXAMPLE_RANK.get(x.finding)! - EXAMPLE_RANK.get(y.finding)!);
+        .sort((x, y) => PAIR_RANK.get(x.finding)! - PAIR_RANK.get(y.finding)!);
       if (examples.length === 0) {
         const f = a.examples.get('followed');
         if (f) examples.push(f);
@@ -330,29 +326,6 @@ export class Analyzer {
   }
 }
 
-/** Examples most worth reading first: violations, then not following, then the rest. */
-const EXAMPLE_RANK = new Map<PairFinding, number>(
-  [
-    'method-kept-after-303',
-    'body-kept-after-303',
-    'method-changed-after-307',
-    'body-dropped-after-307',
-    'method-changed-after-308',
-    'body-dropped-after-308',
-    'original-retried',
-    'unfollowed',
-    'missing-location',
-    'method-rewritten-after-301',
-    'method-rewritten-after-302',
-    'location-misresolved',
-    'redirect-loop',
-    'left-site',
-    'undetermined',
-    'open-at-end',
-    'followed',
-  ].map((f, i) => [f as PairFinding, i]),
-);
-
 /** The pairing counts; `undetermined` and `otherAgent` only where there are some (older reports read the same). */
 function pairingOf(a: ClientAcc): ClientReport['pairing'] {
   return {
@@ -363,11 +336,9 @@ function pairingOf(a: ClientAcc): ClientReport['pairing'] {
   };
 }
 
-const VERDICT_RANK = new Map<Verdict, number>(VERDICTS.map((v, i) => [v, i]));
-
 function compareClients(a: ClientReport, b: ClientReport): number {
-  const va = a.violations['303'] + a.violations['307'] + a.violations['308'];
-  const vb = b.violations['303'] + b.violations['307'] + b.violations['308'];
+  const va = violationTotal(a.violations);
+  const vb = violationTotal(b.violations);
   return (
     VERDICT_RANK.get(a.verdict)! - VERDICT_RANK.get(b.verdict)! ||
     vb - va ||

@@ -1,40 +1,13 @@
 /**
- * Classification of one pair with the per-pair names of section 4 of the domain reference. Only the traffic
- * decides: methods, body sizes and statuses, never the User-Agent.
+ * Classification of one pair with the per-pair names of the table of findings (`findings.ts`; their meaning in
+ * `docs/semantics.md`, section 5). Only the traffic decides: methods, body sizes and statuses, never the
+ * User-Agent.
  */
 import type { Pair } from './pairing.js';
+import type { PairFinding, Verdict } from './findings.js';
 
-export const PAIR_FINDINGS = [
-  'followed',
-  'method-kept-after-303',
-  'body-kept-after-303',
-  'method-changed-after-307',
-  'method-changed-after-308',
-  'body-dropped-after-307',
-  'body-dropped-after-308',
-  'method-rewritten-after-301',
-  'method-rewritten-after-302',
-  'unfollowed',
-  'original-retried',
-  'missing-location',
-  'open-at-end',
-  'redirect-loop',
-  'undetermined',
-  'left-site',
-  'location-misresolved',
-] as const;
-
-export type PairFinding = (typeof PAIR_FINDINGS)[number];
-
-/** The findings that break a status code's rule, by the code they break. */
-export const VIOLATIONS: Record<'303' | '307' | '308', readonly PairFinding[]> = {
-  '303': ['method-kept-after-303', 'body-kept-after-303'],
-  '307': ['method-changed-after-307', 'body-dropped-after-307'],
-  '308': ['method-changed-after-308', 'body-dropped-after-308'],
-};
-
-/** Every finding that breaks a status code's rule. */
-export const VIOLATION_FINDINGS: ReadonlySet<PairFinding> = new Set(Object.values(VIOLATIONS).flat());
+// The names and their lists come from the table of findings.
+export { PAIR_FINDINGS, VIOLATIONS, VIOLATION_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './findings.js';
 
 /** Why a pair got its name, in one line (for trace output and examples). */
 export interface Classification {
@@ -111,17 +84,6 @@ function misresolved(pair: Pair): Classification | null {
     why: `requested the relative Location "${pair.redirect.location ?? ''}" as written (${pair.followUp.target}) instead of resolving it`,
   };
 }
-
-export const VERDICTS = [
-  'mishandles-303',
-  'mishandles-307',
-  'mishandles-308',
-  'misresolves-location',
-  'does-not-follow',
-  'correct',
-  'undetermined',
-] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 /**
  * A client's verdicts, most serious first; the first is "the" verdict. `does-not-follow` needs strong evidence:

@@ -6,6 +6,16 @@ export { analyzeFiles, type RunOptions } from './run.js';
 export { Analyzer, type AnalyzeOptions } from './analysis.js';
 export { PairingEngine, resolveLocation, type Pair, type PairingOptions } from './pairing.js';
 export { classify, verdictsOf, PAIR_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './classify.js';
+export {
+  FINDINGS,
+  SERVER_FINDINGS,
+  VERDICT_TABLE,
+  VIOLATIONS,
+  violationTotal,
+  type Finding,
+  type ServerFinding,
+  type VerdictRow,
+} from './findings.js';
 export { AuditError, type AuditErrorCode } from '../core/errors.js';
 export { isRedirect, emptyRecord, type HttpRecord, type InputStats, type SkippedLine } from '../core/model.js';
 export type { AuditReport, ClientReport, Example, RecordRef } from './report.js';

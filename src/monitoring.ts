@@ -1,7 +1,7 @@
 /**
  * The monitoring half of the analysis: per route, per time bucket and overall, what per-request dashboards
  * show (apparent success: a redirect is not an error) against what users got (effective success: a chain of
- * redirects counts once, by how it ended), and the server-side findings of section 4 of the domain reference.
+ * redirects counts once, by how it ended), and the route and chain findings of the table of findings (`findings.ts`; `docs/semantics.md`, section 5).
  *
  * Every record is a request. Every answer that is not a redirect ends one user action: either a request on its
  * own or the last hop of a chain. A chain that never completes (not followed, a loop, no Location) is one failed
@@ -17,6 +17,7 @@ import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { normalisePath } from './routes.js';
 import { detach } from '../core/strings.js';
+import { SERVER_RANK, serverFinding } from './findings.js';
 
 export interface MonitoringOptions {
   /** Chains with more hops than this are `long-chain`. */
@@ -321,7 +322,7 @@ export class Monitoring {
         findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
       });
     }
-    findings.sort((a, b) => FINDING_ORDER.indexOf(a.finding) - FINDING_ORDER.indexOf(b.finding) || b.count - a.count || cmp(a.route, b.route));
+    findings.sort((a, b) => SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! || b.count - a.count || cmp(a.route, b.route));
     // Routes with findings or redirects first, then the busiest.
     const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
     routes.sort((a, b) => weight(b) - weight(a) || b.figures.requests - a.figures.requests || cmp(a.route, b.route));
@@ -388,49 +389,16 @@ function cacheable(r: HttpRecord): boolean {
   return false;
 }
 
-const FINDING_ORDER: ServerFinding[] = [
-  'target-rejects-repeated-method',
-  'target-rejects-get',
-  'found-after-post',
-  'see-other-for-get',
-  'cacheable-temporary-redirect',
-  'mixed-redirect-codes',
-  'masked-failure',
-  'redirect-loop',
-  'long-chain',
-  'missing-location',
-  'insecure-downgrade',
-  'internal-redirect',
-];
-
+/** The recommendation of a route finding, from its row of the table of findings, with the route's own figures. */
 function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: RouteFinding['example']): string {
-  const code = ex.redirect.status;
-  const target = ex.followUp?.url ?? ex.redirect.location ?? 'the target';
-  const method = route.slice(0, route.indexOf(' '));
-  switch (finding) {
-    case 'see-other-for-get':
-      return `${route} answers 303 to ${method}: for a moved or canonical URL use 301/308 (permanent) or 302/307 (temporary); 303 is for sending a client to a result after a POST.`;
-    case 'found-after-post':
-      return `${route} answers 302: use 303 for Post/Redirect/Get (the follow-up must be a GET, a reload does not resubmit), or 307 to have the POST repeated at the new URL; 302 leaves it to each client.`;
-    case 'target-rejects-repeated-method':
-      return `${route} answers ${code}, so clients repeat the ${method} at ${target}, which refuses it (${ex.final?.status ?? '4xx'}): the route meant 303 (send the client to a page it fetches with GET).`;
-    case 'target-rejects-get':
-      return `${route} answers 303, so clients GET ${target}, which refuses GET (405): the route meant 307 (repeat the ${method} with its body at the new URL).`;
-    case 'mixed-redirect-codes':
-      return `${route} answered with ${[...acc.redirectCodes.keys()].sort().join(', ')}: one route should use one code, so every client behaves the same way.`;
-    case 'cacheable-temporary-redirect':
-      return `${route} answers ${code} with caching headers: caches may keep a temporary redirect; drop max-age/Expires, or use 301/308 if the move is permanent.`;
-    case 'masked-failure':
-      return `Chains starting at ${route} count as a success on their first answer (${code}) but ${ex.final ? `ended in ${ex.final.status}` : 'never completed (not followed)'}: alert on chains (effective success), not on requests.`;
-    case 'redirect-loop':
-      return `${route} leads back to a URL the chain already visited: clients give up; redirect to the final URL.`;
-    case 'long-chain':
-      return `${route} takes ${ex.hops ?? 'many'} hops: redirect straight to the final URL (each hop costs a round trip).`;
-    case 'missing-location':
-      return `${route} answers ${code} without a Location header: clients cannot follow; send Location.`;
-    case 'internal-redirect':
-      return `A browser-made ${code} (HSTS upgrade) on ${route}: no server sent it; kept out of server figures.`;
-    case 'insecure-downgrade':
-      return `${route} redirects from https to http (${ex.redirect.location ?? ''}): redirect to https so the follow-up stays encrypted.`;
-  }
+  return serverFinding(finding)!.advise!({
+    route,
+    method: route.slice(0, route.indexOf(' ')),
+    code: ex.redirect.status,
+    target: ex.followUp?.url ?? ex.redirect.location ?? 'the target',
+    location: ex.redirect.location,
+    finalStatus: ex.final?.status ?? null,
+    hops: ex.hops,
+    codes: [...acc.redirectCodes.keys()].sort(),
+  });
 }

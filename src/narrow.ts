@@ -3,16 +3,18 @@
  * records before pairing; `--route` and `--status` select which redirects are counted (their follow-ups are
  * still read, whatever their route or status, so pairing is not broken by the narrowing).
  */
+import { parseDurationMs } from '../core/duration.js';
 import { AuditError } from '../core/errors.js';
 import type { HttpRecord } from '../core/model.js';
 import { normalisePath } from './routes.js';
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `2h`, `30m`, `7d` (before `now`), or an ISO date/time (`2026-11-25`, `2026-11-25T10:00:00Z`). */
+/**
+ * `2h`, `30m`, `7d`, `1h30m` (before `now`; the grammar of `core/duration.ts`, with its unit written), or an ISO
+ * date/time (`2026-11-25`, `2026-11-25T10:00:00Z`).
+ */
 export function parseWhen(v: string, now = Date.now(), flag = '--since'): number {
-  const rel = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(v.trim());
-  if (rel) return now - Number(rel[1]) * UNITS[rel[2]!]!;
+  const rel = /^\d+(?:\.\d+)?$/.test(v.trim()) ? null : parseDurationMs(v);
+  if (rel !== null) return now - rel;
   const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(v.trim()) ? `${v.trim()}T00:00:00Z` : v.trim());
   if (Number.isNaN(t)) throw new AuditError('USAGE', `${flag}: "${v}" is neither a date (2026-11-25T10:00:00Z) nor a duration (2h, 7d)`);
   return t;

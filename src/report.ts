@@ -2,12 +2,14 @@
  * The report model: one object that every renderer takes. Its JSON form is a public, versioned interface
  * (`schemaVersion`): scheduled jobs and dashboards read it, so fields are only ever added within a version.
  */
-import type { PairFinding, Verdict } from './classify.js';
+import type { PairFinding, ServerFinding, Verdict, ViolationCounts } from './findings.js';
 import type { PairMode } from './pairing.js';
 
 export const SCHEMA_VERSION = 1;
 
-export type ViolationCounts = { '303': number; '307': number; '308': number };
+export type { ServerFinding, ViolationCounts };
+/** Server-side and monitoring findings: the route and chain rows of the table of findings (`findings.ts`). */
+export { SERVER_FINDINGS } from './findings.js';
 
 /**
  * How pairs were decided. `undetermined`: the log could not decide them (they count in neither followed nor
@@ -155,23 +157,6 @@ export interface BaselineDiff {
     apparentSuccess: { before: number | null; after: number | null };
   };
 }
-
-/** Server-side and monitoring findings (section 4 of the domain reference, second table). */
-export const SERVER_FINDINGS = [
-  'see-other-for-get',
-  'found-after-post',
-  'target-rejects-repeated-method',
-  'target-rejects-get',
-  'mixed-redirect-codes',
-  'cacheable-temporary-redirect',
-  'masked-failure',
-  'redirect-loop',
-  'long-chain',
-  'missing-location',
-  'internal-redirect',
-  'insecure-downgrade',
-] as const;
-export type ServerFinding = (typeof SERVER_FINDINGS)[number];
 
 /** One server-side finding on one route: how often, one example, and what to do. */
 export interface RouteFinding {

@@ -1,12 +1,50 @@
 /**
  * `redirect-audit explain TOPIC`: every status code, finding and verdict the tool can print has an explanation,
- * and the explanations say what the domain reference says (303 → GET, Post/Redirect/Get; 307/308 → same method,
- * same body). A finding added to PAIR_FINDINGS or SERVER_FINDINGS without an entry here fails this test.
+ * and the explanations say what `docs/semantics.md` says (303 → GET, Post/Redirect/Get; 307/308 → same method,
+ * same body). A row added to the table of findings without its prose (or prose without a row) fails this test.
  */
 import { describe, expect, it } from 'vitest';
-import { PAIR_FINDINGS, VERDICTS } from '../src/classify.js';
-import { explain, explainIndex, explainTopics } from '../src/explain.js';
-import { SERVER_FINDINGS } from '../src/report.js';
+import { FINDINGS, PAIR_FINDINGS, SERVER_FINDINGS, STATUS_TOPICS, VERDICTS } from '../src/findings.js';
+import { PROSE } from '../src/findings-prose.js';
+import { explain, explainIndex, explainMarkdown, explainTopics } from '../src/explain.js';
+import { blocks } from '../src/markdown-terminal.js';
+
+describe('the prose and the table of findings', () => {
+  it.each(FINDINGS.map((f) => [f.scope, f.name]))('the %s finding %s has prose', (_scope, name) => {
+    expect(Object.keys(PROSE)).toContain(name);
+  });
+
+  it.each(Object.keys(PROSE))('the topic %s is a row of the table, a status code or a verdict', (topic) => {
+    const known = new Set<string>([...FINDINGS.map((f) => f.name), ...STATUS_TOPICS, ...VERDICTS]);
+    expect(known.has(topic)).toBe(true);
+  });
+
+  it.each(Object.keys(PROSE))('the Markdown of %s is one # title, then ## sections', (topic) => {
+    const b = blocks(explainMarkdown(topic)!);
+    expect(b[0]!.kind).toBe('title');
+    expect(b.filter((x) => x.kind === 'title')).toHaveLength(1);
+    expect(b[1]!.kind).toBe('heading');
+    expect(b.length).toBeGreaterThan(2);
+    expect(explainMarkdown(topic)).not.toMatch(/\$\{/); // every ${NAME} was put in
+  });
+
+  it('every row has a one-line recommendation and a rank unique within its scope', () => {
+    for (const f of FINDINGS) {
+      expect(f.recommendation).not.toMatch(/\n/);
+      expect(f.recommendation.length).toBeGreaterThan(10);
+    }
+    const ranks = (scopes: string[]) => FINDINGS.filter((f) => scopes.includes(f.scope)).map((f) => f.rank);
+    for (const scopes of [['pair'], ['route', 'chain']]) expect(new Set(ranks(scopes)).size).toBe(ranks(scopes).length);
+  });
+
+  it.each(['undetermined', 'left-site', 'location-misresolved', 'misresolves-location'])('explains %s', (topic) => {
+    expect(explain(topic)).toContain(topic);
+  });
+
+  it('renders paragraphs wrapped anywhere in the source as one paragraph', () => {
+    expect(explain('location-misresolved')).toMatch(/RFC 9110 section\n?\s*10\.2\.2/);
+  });
+});
 
 describe('explain', () => {
   it.each(explainTopics())('renders %s as non-empty plain text wrapped at 100 columns', (topic) => {

@@ -1,5 +1,5 @@
 /**
- * Which request counts as "the request that follows" a redirect, and why (section 3 of the domain reference).
+ * Which request counts as "the request that follows" a redirect, and why (`docs/semantics.md`, section 3).
  */
 import { describe, expect, it } from 'vitest';
 import { PairingEngine, resolveLocation, type Pair } from '../src/pairing.js';
