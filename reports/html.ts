@@ -6,6 +6,7 @@
  * Every string taken from the report (URLs, User-Agents, file names) is HTML-escaped: they come from the traffic.
  */
 import { createHash } from 'node:crypto';
+import { neutralized } from './neutralize.js';
 import { VERDICTS, VIOLATION_FINDINGS, type Verdict } from '../src/classify.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
@@ -22,7 +23,8 @@ const SEVERITY: readonly Verdict[] = VERDICTS;
 
 const tone = (v: Verdict) => (v.startsWith('mishandles-') ? 'bad' : v === 'does-not-follow' ? 'warn' : 'good');
 
-export function renderHtml(report: AuditReport): string {
+export function renderHtml(hostile: AuditReport): string {
+  const report = neutralized(hostile);
   const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
   const csp = [
     "default-src 'none'",

@@ -5,6 +5,7 @@
  * HTML or extra table columns.
  */
 import { VIOLATION_FINDINGS } from '../src/classify.js';
+import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, Figures, RecordRef } from '../src/report.js';
 
 const MAX_MISHANDLING = 25;
@@ -14,7 +15,8 @@ const MAX_ROUTES = 15;
 const UA_WIDTH = 60;
 
 
-export function renderMarkdown(report: AuditReport): string {
+export function renderMarkdown(hostile: AuditReport): string {
+  const report = neutralized(hostile);
   const t = report.totals;
   const m = report.monitoring;
   const out: string[] = [];
