@@ -73,33 +73,43 @@ export function checkOutput(given: string, inputs: string[], directory = false):
     }
     if (directory) {
       if (!st.isDirectory()) throw outputError(given, 'not a directory (--report arrow writes one .arrow file per table into a directory)');
-      try {
-        accessSync(path, constants.W_OK);
-      } catch (e) {
-        throw outputError(given, fsReason(e));
-      }
+      probe(given, path);
       return { path, given, kind: 'directory' };
     }
     if (st.isDirectory()) throw outputError(given, 'is a directory (give a file name)');
     const device = !st.isFile();
     try {
-      accessSync(device ? path : dirname(path), constants.W_OK);
-      if (!device) accessSync(path, constants.W_OK);
+      if (device) accessSync(path, constants.W_OK);
     } catch (e) {
       throw outputError(given, fsReason(e));
     }
+    if (!device) probe(given, dirname(path));
     return { path, given, kind: device ? 'device' : 'file' };
   }
   // A new file (or directory): its parent must be there, a directory, and writable.
   const parent = dirname(path);
   try {
     if (!statSync(parent).isDirectory()) throw outputError(given, `${dirname(given)} is not a directory`);
-    accessSync(parent, constants.W_OK);
   } catch (e) {
     if (e instanceof AuditError) throw e;
     throw outputError(given, fsReason(e));
   }
+  probe(given, parent);
   return { path, given, kind: directory ? 'directory' : 'file' };
+}
+
+/**
+ * Can a file be made in `dir`? Tried for real (a file made and removed): permission bits say nothing to root,
+ * and nothing about a read-only mount or /proc.
+ */
+function probe(given: string, dir: string): void {
+  const p = join(dir, `.redirect-audit.${process.pid}.probe`);
+  try {
+    closeSync(openSync(p, 'wx'));
+  } catch (e) {
+    throw outputError(given, (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot create a file in ${dir}` : fsReason(e));
+  }
+  removeQuietly(p);
 }
 
 /** Temporary files being written, removed if the run is stopped. */
