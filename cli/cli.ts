@@ -2,20 +2,22 @@
  * The command line. Exit codes: 0 clean, 1 a `--fail-on` condition holds, 2 usage or input error.
  * The report goes to stdout (or `-o FILE`), diagnostics to stderr.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { diffBaseline, loadBaseline } from '../src/baseline.js';
+import { diffBaseline, loadBaselineIfPresent } from '../src/baseline.js';
 import { AuditError } from '../core/errors.js';
 import { DURATION_HINT, parseDurationMs } from '../core/duration.js';
 import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
-import { failing, parseFailOn } from '../src/fail-on.js';
+import { describeCondition, failing, parseFailOn } from '../src/fail-on.js';
+import { checkOutput, onStdoutError, stopOnSignals, writeReport, type OutputTarget } from './output.js';
+import { EXIT, exitOf } from './exit-codes.js';
+import { followEventWarner, logInputs } from './diagnostics.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../src/lines.js';
 import { createLogger } from './log.js';
 import { analyzeFiles } from '../src/run.js';
 import { VERSION } from '../core/version.js';
 import { compileLogFormat, lineFormats } from '../parsers/index.js';
-import { REPORTER_NAMES, reporter, type Renderer } from '../reports/registry.js';
+import { REPORTER_NAMES, reporter, type Renderer, type Reporter } from '../reports/registry.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { explain, explainIndex } from '../src/explain.js';
 import { Progress } from './progress.js';
@@ -71,6 +73,7 @@ interface AnalyzeFlags {
   interval: number;
   maxClients?: number;
   threads?: number;
+  maxLineBytes: number;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -90,18 +93,41 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     const give = chosen.output === 'files' ? `-o DIR (one .${reportName} file per table)` : '-o FILE';
     throw new AuditError('USAGE', `--report ${reportName} is binary: give ${give} or pipe it on`);
   }
+  // Everything that can be wrong with the options is said before any input is read.
+  const target = flags.output ? checkOutput(flags.output, files, chosen.output === 'files') : null;
+  const conditions = flags.failOn ? parseFailOn(flags.failOn, { baseline: Boolean(flags.baseline) }) : [];
   // Loaded now, so only the renderer in use is ever loaded (apache-arrow only for arrow).
   const render = await chosen.load();
-  const conditions = flags.failOn ? parseFailOn(flags.failOn) : [];
   const format = formatOf(flags);
-  const baseline = flags.baseline ? loadBaseline(flags.baseline) : null;
+  const baseline = flags.baseline ? loadBaselineIfPresent(flags.baseline) : null;
+  if (flags.baseline && !baseline) log.warn({ baseline: flags.baseline }, `--baseline ${flags.baseline}: no such file; the comparison is skipped (a first run?)`);
   const narrowing: Narrowing = {
     ...timeNarrowing(flags),
     client: flags.client,
     route: flags.route,
     statuses: flags.status,
   };
-  if (flags.follow) return followCommand(files, flags, format, narrowing, render);
+  if (flags.follow) return followCommand(files, flags, format, narrowing, render, target);
+  const unguard = stopOnSignals();
+  try {
+    return await batchRun(files, flags, format, narrowing, render, chosen, target, conditions, baseline);
+  } finally {
+    unguard();
+  }
+}
+
+async function batchRun(
+  files: string[],
+  flags: AnalyzeFlags,
+  format: LineFormat | undefined,
+  narrowing: Narrowing,
+  render: Renderer,
+  chosen: Reporter,
+  target: OutputTarget | null,
+  conditions: ReturnType<typeof parseFailOn>,
+  baseline: ReturnType<typeof loadBaselineIfPresent>,
+): Promise<number> {
+  const log = createLogger(flags.logLevel);
   let sources: RecordSource[] = [];
   const progress = new Progress(process.stderr, {
     sources: () => sources.map((s) => s.progress()),
@@ -119,6 +145,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     monitoring: { maxHops: flags.maxHops, bucketSeconds: flags.bucket ? flags.bucket / 1000 : 0 },
     collectPairs: chosen.needsPairs,
     maxClients: flags.maxClients ?? 1_000_000,
+    maxLineBytes: flags.maxLineBytes,
     threads: flags.threads,
     stdinInWorker: true,
     onSources: (opened) => {
@@ -127,35 +154,20 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     },
   }).finally(() => progress.stop());
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
-  for (const [k, i] of report.inputs.entries()) {
-    const thread = sources[k]?.thread ?? 'main';
-    log.info({ input: i.name, format: i.format, lines: i.linesRead, records: i.records, skipped: i.skipped, thread }, 'input read');
-    if (i.skipped) {
-      const first = i.skippedExamples[0];
-      log.warn(
-        { input: i.name, skipped: i.skipped },
-        `${i.name}: skipped ${i.skipped} of ${i.linesRead} lines${first ? ` (first: line ${first.line}, ${first.reason})` : ''}`,
-      );
-    }
-  }
-  if (chosen.output === 'files' && flags.output) {
+  logInputs(log, report, sources);
+  if (chosen.output === 'files' && target) {
     // Several files (Arrow: three tables, an Arrow file holds one schema): -o names a directory.
-    mkdirSync(flags.output, { recursive: true });
-    const files = (await chosen.loadFiles())(report);
-    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(flags.output, name), bytes);
+    const tables = (await chosen.loadFiles())(report);
+    for (const [name, bytes] of Object.entries(tables)) writeReport(target, bytes, name);
   } else {
-    const body = render(report, { color: !flags.output && useColor(process.stdout, flags.color) });
-    if (flags.output) writeBodyToFile(flags.output, body);
+    const body = render(report, { color: !target && useColor(process.stdout, flags.color) });
+    if (target) writeReport(target, body);
     else await writeBody(body);
   }
   for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
-  if (report.errors.length) return 2;
   const failed = failing(report, conditions);
-  if (failed.length) {
-    log.warn({ failOn: failed.map((c) => c.text) }, `--fail-on: ${failed.map((c) => c.text).join(', ')}`);
-    return 1;
-  }
-  return 0;
+  if (failed.length) log.warn({ failOn: failed.map((c) => c.text) }, `--fail-on: ${failed.map((c) => describeCondition(report, c)).join(', ')}`);
+  return exitOf(report.errors.length, failed.length);
 }
 
 /** `--follow`: NDJSON lines on stdout as pairs are decided; the final report (if -o) when the input ends or on a signal. */
@@ -165,6 +177,7 @@ async function followCommand(
   format: LineFormat | undefined,
   narrowing: Narrowing,
   render: Renderer,
+  target: OutputTarget | null,
 ): Promise<number> {
   if (files.length > 1) throw new AuditError('USAGE', '--follow takes one input: a file (followed across rotation) or "-"');
   const controller = new AbortController();
@@ -183,17 +196,20 @@ async function followCommand(
       redirectFilter: redirectFilter(narrowing),
       monitoring: { maxHops: flags.maxHops },
       maxClients: flags.maxClients ?? 100_000,
+      maxLineBytes: flags.maxLineBytes,
+      onFollowEvent: followEventWarner(createLogger(flags.logLevel)),
       intervalMs: flags.interval,
       signal: controller.signal,
       write: (line) => {
         process.stdout.write(line);
       },
     });
-    if (flags.output) {
+    if (target) {
       const body = (flags.report ? render : await reporter('json')!.load())(report, { color: false });
-      writeBodyToFile(flags.output, body);
+      writeReport(target, body);
     }
-    return report.errors.length ? 2 : failing(report, flags.failOn ? parseFailOn(flags.failOn) : []).length ? 1 : 0;
+    for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+    return exitOf(report.errors.length, failing(report, flags.failOn ? parseFailOn(flags.failOn, { baseline: Boolean(flags.baseline) }) : []).length);
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
@@ -211,20 +227,6 @@ function* batched(body: Iterable<string>): Generator<string> {
     }
   }
   if (buf) yield buf;
-}
-
-/** A rendered report to a file, piece by piece when it comes in pieces. */
-function writeBodyToFile(path: string, body: ReturnType<Renderer>): void {
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    writeFileSync(path, body);
-    return;
-  }
-  const fd = openSync(path, 'w');
-  try {
-    for (const s of batched(body)) writeSync(fd, s);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 async function writeBody(body: ReturnType<Renderer>): Promise<void> {
@@ -260,6 +262,11 @@ function inputOptions(cmd: Command): Command {
       new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MB or more)').argParser(
         positiveInt,
       ),
+    )
+    .addOption(
+      new Option('--max-line-bytes <n>', 'longest line read, in bytes (HAR: longest string in an entry); a longer line is one skipped line, a longer HAR string is dropped from its entry')
+        .argParser(positiveInt)
+        .default(DEFAULT_MAX_LINE_BYTES, '1048576 (1 MiB)'),
     )
     .option('--since <when>', 'only requests at or after: a date/time (2026-11-25T10:00Z) or a duration before now (2h, 7d)')
     .option('--until <when>', 'only requests before: a date/time or a duration before now');
@@ -326,7 +333,8 @@ export function buildProgram(): Command {
       const byClient = recordFilter({ client: flags.client })!;
       const byTime = recordFilter(timeNarrowing(flags));
       const { trace } = await import('./trace.js');
-      const { text } = await trace(files, byClient, {
+      const { text, report } = await trace(files, byClient, {
+        maxLineBytes: flags.maxLineBytes,
         format: formatOf(flags),
         inputFormat: flags.inputFormat,
         windowMs: flags.window,
@@ -337,6 +345,9 @@ export function buildProgram(): Command {
         filter: byTime,
       });
       await write(text);
+      // The same errors and exit codes as analyze: a truncated input is not a clean trace.
+      for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+      process.exitCode = exitOf(report.errors.length, 0);
     });
 
   program
@@ -377,11 +388,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    // `redirect-audit ... | head`: the reader went away; that is not an error of ours.
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // `redirect-audit ... | head` exits quietly; a full disk under `> file` is one line and exit 2.
+  process.stdout.on('error', onStdoutError);
   try {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -394,7 +402,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`redirect-audit: error: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`redirect-audit: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return 3;
+    process.stderr.write(`redirect-audit: internal error (a bug: please report it): ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.INTERNAL;
   }
 }

@@ -13,6 +13,8 @@ import { mergeInputs } from '../src/merge.js';
 import type { HttpRecord } from '../core/model.js';
 import type { AuditReport } from '../src/report.js';
 import { openSource } from '../src/source.js';
+import { withSkipCodes } from '../src/input-report.js';
+import type { FollowEvent } from '../src/tail.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { ndjsonPairLine, ndjsonSummaryLine } from '../reports/ndjson.js';
 
@@ -29,6 +31,10 @@ export interface LiveOptions extends AnalyzeOptions {
   signal: AbortSignal;
   /** Also report pairs that were followed correctly. */
   all?: boolean | undefined;
+  /** Longest line read (`--max-line-bytes`). */
+  maxLineBytes?: number | undefined;
+  /** Told when the followed file is missing, appears, is truncated or replaced (warnings on stderr). */
+  onFollowEvent?: ((e: FollowEvent) => void) | undefined;
 }
 
 export async function follow(path: string, opts: LiveOptions): Promise<AuditReport> {
@@ -47,6 +53,8 @@ export async function follow(path: string, opts: LiveOptions): Promise<AuditRepo
     inputFormat: opts.inputFormat,
     stdin: opts.stdin,
     follow: opts.signal,
+    maxLineBytes: opts.maxLineBytes,
+    onFollowEvent: opts.onFollowEvent,
   });
   const clock = setInterval(() => {
     // Quiet input: move the log clock on by the wall time since the last record.
@@ -73,7 +81,7 @@ export async function follow(path: string, opts: LiveOptions): Promise<AuditRepo
     clearInterval(clock);
     if (summaries) clearInterval(summaries);
   }
-  const report = analyzer.finish([source.stats], errors);
+  const report = withSkipCodes(analyzer.finish([source.stats], errors), [source.stats]);
   opts.write(ndjsonSummaryLine(report));
   return report;
 }

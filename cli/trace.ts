@@ -9,6 +9,7 @@ import { STATUS_RULES } from '../src/findings.js';
 import type { HttpRecord } from '../core/model.js';
 import { clientKeyOf, splitClientKey, type Pair } from '../src/pairing.js';
 import type { AuditReport } from '../src/report.js';
+import { escapeControls } from '../core/strings.js';
 
 interface Traced {
   records: HttpRecord[];
@@ -92,7 +93,8 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
     out.push('');
   }
   if (clients.size === 0) out.push('no requests from that client');
-  return { report, text: `${out.join('\n')}\n` };
+  // Each line's text from the logs with its control characters escaped (a newline inside a field included).
+  return { report, text: `${out.map(escapeControls).join('\n')}\n` };
 }
 
 function url(r: HttpRecord): string {

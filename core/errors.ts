@@ -11,7 +11,8 @@ export type AuditErrorCode =
   | 'TRUNCATED_HAR'
   | 'NOT_A_HAR'
   | 'STRICT_SKIP'
-  | 'BAD_BASELINE';
+  | 'BAD_BASELINE'
+  | 'BAD_OUTPUT';
 
 export class AuditError extends Error {
   readonly code: AuditErrorCode;

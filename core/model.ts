@@ -1,3 +1,5 @@
+import type { SkipCode } from './skip.js';
+
 /**
  * The record model: what every parser produces and the pairing engine consumes.
  *
@@ -46,9 +48,21 @@ export interface HttpRecord {
 export interface SkippedLine {
   input: number;
   line: number;
+  /** Readable, one line, control characters escaped (`detail` of the code). */
   reason: string;
-  /** The start of the offending text, for the report (at most 200 characters). */
+  /** A stable code for the reason (core/skip.ts). */
+  code: SkipCode;
+  /** What exactly: the reason's specifics, for a person. */
+  detail: string;
+  /** The start of the offending text, for the report (at most 200 characters, control characters escaped). */
   text: string;
+}
+
+/** Something kept but changed on the way in (a HAR field too large to keep, dropped from its entry). */
+export interface InputNote {
+  line: number;
+  code: 'field-dropped';
+  detail: string;
 }
 
 /** What a parser reports about one input once it is read. */
@@ -64,6 +78,8 @@ export interface InputStats {
   bytes: number;
   /** The first few skipped lines, with why. */
   skippedExamples: SkippedLine[];
+  /** Entries kept with a part dropped (HAR fields over the size limit): how many, and the first few. */
+  notes?: { count: number; examples: InputNote[] };
 }
 
 /** Creates a record with every optional field unknown; parsers fill what their format carries. */

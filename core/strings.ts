@@ -11,3 +11,28 @@ export function detach(s: string): string {
 export function detachOrNull(s: string | null): string | null {
   return s === null ? null : detach(s);
 }
+
+/**
+ * Control characters (C0 but for what `keep` lists, DEL, C1) and the bidirectional overrides, written as visible
+ * escapes (`\x1b`, `\u009b`, `\u202e`): text from a log (a User-Agent, a URL) can then be printed to a terminal
+ * without changing its title, its colours or the order it shows characters in.
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeOne(ch: string): string {
+  const c = ch.charCodeAt(0);
+  return c < 0x80 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+}
+
+/** One field (a User-Agent, a URL, a reason): every control character escaped, newlines and tabs too. */
+export function escapeControls(s: string): string {
+  CONTROLS.lastIndex = 0;
+  return CONTROLS.test(s) ? s.replace(CONTROLS, escapeOne) : s;
+}
+
+/** A whole text made of lines: newlines and tabs kept, every other control character escaped. */
+export function escapeControlsInText(s: string): string {
+  CONTROLS_BUT_LAYOUT.lastIndex = 0;
+  return CONTROLS_BUT_LAYOUT.test(s) ? s.replace(CONTROLS_BUT_LAYOUT, escapeOne) : s;
+}

@@ -14,8 +14,11 @@
 
 /** What the scanner reports; the callbacks run synchronously inside `write()`. */
 export interface HarScanEvents {
-  /** The bytes of one element of `log.entries` (a complete JSON value), or null when it exceeded `maxEntryBytes`. */
-  entry(bytes: Buffer | null, size: number): void;
+  /**
+   * The bytes of one element of `log.entries` (a complete JSON value), or null when it exceeded `maxEntryBytes`.
+   * `dropped` lists the sizes of strings inside it longer than `maxFieldBytes`: each is `""` in `bytes`.
+   */
+  entry(bytes: Buffer | null, size: number, dropped: number[]): void;
   /** The bytes of the `log.creator` value. */
   creator(bytes: Buffer): void;
 }
@@ -69,6 +72,11 @@ const BACKSLASH = 0x5c;
 
 /** 256 MB: an entry larger than this (a huge inline response body) is skipped rather than decoded. */
 export const DEFAULT_MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+/**
+ * 1 MB: a string inside an entry longer than this (an inline response body, a data: URL) is dropped from it
+ * (becomes `""`) and the entry is kept; the record never needs such a string.
+ */
+export const DEFAULT_MAX_FIELD_BYTES = 1 << 20;
 
 export class HarScanner {
   /** Bytes fed so far. */
@@ -98,9 +106,18 @@ export class HarScanner {
   private pieceBytes = 0;
   private oversize = false;
 
-  constructor(events: HarScanEvents, maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES) {
+  // A string inside an entry: where its content starts among the bytes kept, its length so far, whether its
+  // bytes are being dropped (it is longer than `maxFieldBytes`), and the sizes of the strings dropped.
+  private readonly maxFieldBytes: number;
+  private strKept = 0;
+  private strLen = 0;
+  private dropping = false;
+  private dropped: number[] = [];
+
+  constructor(events: HarScanEvents, maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES) {
     this.events = events;
     this.maxEntryBytes = maxEntryBytes;
+    this.maxFieldBytes = maxFieldBytes;
   }
 
   write(chunk: Buffer): void {
@@ -228,6 +245,8 @@ export class HarScanner {
     this.oversize = false;
     this.vSkip = 0;
     this.vInString = false;
+    this.dropping = false;
+    this.dropped = [];
     if (c === 0x7b || c === 0x5b) {
       this.vKind = V_CONTAINER;
       this.vDepth = 1;
@@ -248,6 +267,7 @@ export class HarScanner {
    * index after the value when it ends in this chunk (and reports it), or `chunk.length` when it goes on.
    */
   private readValue(chunk: Buffer, i: number, start: number): number {
+    if (this.dropping) start = chunk.length; // inside a string being dropped: nothing kept until it ends
     const n = chunk.length;
     if (this.vSkip) {
       i += this.vSkip;
@@ -265,6 +285,10 @@ export class HarScanner {
     }
     let depth = this.vDepth;
     let inString = this.vInString;
+    // Strings inside an entry are measured, so that one too long can be dropped (only there: a key or the
+    // creator is small, and a string as a whole entry is not an entry anyway).
+    const fields = this.capture === CAP_ENTRY && this.vKind === V_CONTAINER && !this.oversize;
+    let strFrom = inString ? i : -1;
     while (i < n) {
       if (inString) {
         // The closing quote: the next `"` not preceded by an odd run of backslashes (counted from `i`, which
@@ -275,6 +299,18 @@ export class HarScanner {
           while (k >= i && chunk[k] === BACKSLASH) k--;
           if ((n - 1 - k) & 1) this.vSkip = 1;
           i = n;
+          if (fields) {
+            this.strLen += n - strFrom;
+            if (!this.dropping && this.strLen > this.maxFieldBytes) {
+              this.keepOnly(this.strKept, chunk, start);
+              this.dropping = true;
+            }
+            if (this.dropping) {
+              this.vDepth = depth;
+              this.vInString = true;
+              return n; // nothing of this chunk is kept
+            }
+          }
           break;
         }
         let k = q - 1;
@@ -286,11 +322,27 @@ export class HarScanner {
           this.vInString = false;
           return this.finish(chunk, start, i);
         }
+        if (fields) {
+          this.strLen += q - strFrom;
+          if (this.dropping || this.strLen > this.maxFieldBytes) {
+            // The string's content goes; its quotes stay: `""`.
+            if (!this.dropping) this.keepOnly(this.strKept, chunk, start);
+            this.dropping = false;
+            this.dropped.push(this.strLen);
+            start = q;
+          }
+        }
         continue;
       }
       const c = chunk[i++]!;
-      if (c === QUOTE) inString = true;
-      else if (c === 0x7b || c === 0x5b) depth++;
+      if (c === QUOTE) {
+        inString = true;
+        if (fields) {
+          this.strKept = this.pieceBytes + (i - start);
+          this.strLen = 0;
+          strFrom = i;
+        }
+      } else if (c === 0x7b || c === 0x5b) depth++;
       else if (c === 0x7d || c === 0x5d) {
         if (--depth === 0) {
           this.vDepth = 0;
@@ -302,6 +354,27 @@ export class HarScanner {
     this.vDepth = depth;
     this.vInString = inString;
     return this.more(chunk, start);
+  }
+
+  /** Keeps only the first `k` bytes of the value read so far (the kept pieces, then this chunk from `start`). */
+  private keepOnly(k: number, chunk: Buffer, start: number): void {
+    if (k <= this.pieceBytes) {
+      const out: Buffer[] = [];
+      let acc = 0;
+      for (const p of this.pieces) {
+        if (acc + p.length <= k) {
+          out.push(p);
+          acc += p.length;
+        } else {
+          if (k > acc) out.push(p.subarray(0, k - acc));
+          break;
+        }
+      }
+      this.pieces = out;
+    } else {
+      this.pieces.push(chunk.subarray(start, start + (k - this.pieceBytes)));
+    }
+    this.pieceBytes = k;
   }
 
   /** The value goes on in the next chunk: keep its bytes from this one. */
@@ -342,7 +415,9 @@ export class HarScanner {
     } else if (capture === CAP_ENTRY) {
       this.entries++;
       this.phase = P_AFTER;
-      this.events.entry(bytes, size);
+      const dropped = this.dropped;
+      this.dropped = [];
+      this.events.entry(bytes, size, dropped);
     } else {
       this.phase = P_AFTER;
       if (bytes) this.events.creator(bytes);

@@ -6,7 +6,15 @@
 import type { HttpRecord, InputStats } from '../core/model.js';
 import { AuditError } from '../core/errors.js';
 import { recordFromEntry } from './har-entry.js';
-import { HarScanner, HarShapeError } from './har-scanner.js';
+import { DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_FIELD_BYTES, HarScanner, HarShapeError } from './har-scanner.js';
+import { skippedLine } from '../core/skip.js';
+
+export interface HarOptions {
+  /** A string inside an entry longer than this is dropped from it (the entry is kept, and a note says so). */
+  maxFieldBytes?: number | undefined;
+  /** An entry longer than this (after dropping long strings) is skipped. */
+  maxEntryBytes?: number | undefined;
+}
 
 /** True when the first bytes of an input look like a HAR document (`{"log": {`), BOM and whitespace allowed. */
 export function looksLikeHar(head: string): boolean {
@@ -32,7 +40,9 @@ export async function* parseHar(
   chunks: AsyncIterable<Buffer>,
   input: number,
   stats: InputStats,
+  opts: HarOptions = {},
 ): AsyncGenerator<HttpRecord[]> {
+  const maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
   // The caller may already count bytes on the way in (src/source.ts does): never count a chunk twice.
   const baseBytes = stats.bytes;
   let address = 'har';
@@ -41,12 +51,11 @@ export async function* parseHar(
 
   const onSkip = (line: number, reason: string, text: string) => {
     stats.skipped++;
-    if (stats.skippedExamples.length < MAX_EXAMPLES) {
-      stats.skippedExamples.push({ input, line, reason, text: text.length > 200 ? text.slice(0, 200) : text });
-    }
+    if (stats.skippedExamples.length < MAX_EXAMPLES) stats.skippedExamples.push(skippedLine(input, line, reason, text));
   };
 
-  const scanner = new HarScanner({
+  const scanner = new HarScanner(
+    {
     creator(bytes) {
       try {
         const creator: unknown = JSON.parse(bytes.toString('utf8'));
@@ -56,8 +65,21 @@ export async function* parseHar(
         // a broken creator only costs the capture its name
       }
     },
-    entry(bytes, size) {
+    entry(bytes, size, dropped) {
       const line = ++stats.linesRead;
+      if (dropped.length) {
+        const notes = (stats.notes ??= { count: 0, examples: [] });
+        for (const d of dropped) {
+          notes.count++;
+          if (notes.examples.length < MAX_EXAMPLES) {
+            notes.examples.push({
+              line,
+              code: 'field-dropped',
+              detail: `entry ${line}: a string of ${d} bytes dropped (the limit is ${maxFieldBytes}, --max-line-bytes); the entry is kept`,
+            });
+          }
+        }
+      }
       if (bytes === null) {
         onSkip(line, `entry is too large to decode (${size} bytes)`, '');
         return;
@@ -85,7 +107,10 @@ export async function* parseHar(
       stats.records++;
       batch.push(made.record);
     },
-  });
+    },
+    opts.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+    maxFieldBytes,
+  );
 
   let failure: AuditError | null = null;
   let seen = 0;

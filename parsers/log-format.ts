@@ -324,7 +324,7 @@ export function compileLogFormat(
       }
       if (end < 0) {
         if (s === steps.length - 1 && step.until.trim() === '') end = line.length;
-        else return `line ended before ${describe(step.field)}`;
+        else return step.field === 'ignore' ? `line ended early (field ${s + 1} of ${steps.length} of the format is missing)` : `line ended before ${describe(step.field)}`;
       }
       const start = pos;
       pos = end + step.until.length;
@@ -473,7 +473,6 @@ const LABELS: Partial<Record<FieldName, string>> = {
   request_time_ms: 'request time',
   request_time_us: 'request time',
   xff: 'X-Forwarded-For',
-  ignore: 'every field',
 };
 
 function describe(f: FieldName): string {

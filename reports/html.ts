@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { serverTone, VERDICTS, verdictTone, VIOLATION_FINDINGS, violationTotal, type Verdict } from '../src/findings.js';
+import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
 import { routeChart, timeChart } from './html-charts.js';
@@ -22,7 +23,8 @@ const SEVERITY: readonly Verdict[] = VERDICTS;
 
 const tone = verdictTone;
 
-export function renderHtml(report: AuditReport): string {
+export function renderHtml(hostile: AuditReport): string {
+  const report = neutralized(hostile);
   const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
   const csp = [
     "default-src 'none'",

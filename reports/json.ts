@@ -1,9 +1,10 @@
 /** The JSON report: the report model as it is, versioned by `schemaVersion`. */
 import type { AuditReport } from '../src/report.js';
+import { jsonSafe } from './neutralize.js';
 
 /** The report as one string (for a file of its own, use `jsonChunks`). */
 export function renderJson(report: AuditReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(report, null, 2))}\n`;
 }
 
 /**
@@ -14,7 +15,7 @@ export function renderJson(report: AuditReport): string {
  * Joining the pieces into one string costs more than `renderJson` (1.1 s and 396 MB against 0.26 s and 235 MB).
  */
 export function* jsonChunks(report: AuditReport): Generator<string> {
-  yield* pieces(report, '', 0);
+  for (const piece of pieces(report, '', 0)) yield jsonSafe(piece);
   yield '\n';
 }
 

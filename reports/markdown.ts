@@ -5,6 +5,7 @@
  * HTML or extra table columns.
  */
 import { isMishandling, VIOLATION_FINDINGS, violationTotal } from '../src/findings.js';
+import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, Figures, RecordRef } from '../src/report.js';
 import { fmtPeriod, fmtTime, ms, n, pct } from './format.js';
 
@@ -15,7 +16,8 @@ const MAX_ROUTES = 15;
 const UA_WIDTH = 60;
 
 
-export function renderMarkdown(report: AuditReport): string {
+export function renderMarkdown(hostile: AuditReport): string {
+  const report = neutralized(hostile);
   const t = report.totals;
   const m = report.monitoring;
   const out: string[] = [];

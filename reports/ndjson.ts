@@ -16,6 +16,7 @@
  * `str.splitlines()` and some JavaScript tools treat them as line breaks.
  */
 import { PAIR_FINDINGS, type PairFinding } from '../src/findings.js';
+import { jsonSafe } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, PairRow, RouteFinding, Totals } from '../src/report.js';
 
 export type NdjsonLine =
@@ -32,12 +33,9 @@ export type NdjsonLine =
     }
   | ({ type: 'pair' } & PairRow);
 
-const LINE_BREAKS = /[\u0085\u2028\u2029]/g;
-
-/** One object as one line, newline included. */
+/** One object as one line, newline included (line breaks and terminal controls escaped: reports/neutralize.ts). */
 export function ndjsonLine(value: NdjsonLine): string {
-  const json = JSON.stringify(value).replace(LINE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${json}\n`;
+  return `${jsonSafe(JSON.stringify(value))}\n`;
 }
 
 /** One pair as one line (`{"type":"pair",...}\n`), for streaming pairs as they are classified. */

@@ -5,6 +5,7 @@
 import { mishandles, violationTotal } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, RecordRef } from '../src/report.js';
 import { fmtTime, n, pct } from './format.js';
+import { neutralized } from './neutralize.js';
 
 export interface TextOptions {
   color: boolean;
@@ -12,7 +13,9 @@ export interface TextOptions {
   limit?: number;
 }
 
-export function renderText(report: AuditReport, opts: TextOptions = { color: false }): string {
+export function renderText(hostile: AuditReport, opts: TextOptions = { color: false }): string {
+  // Every string from the logs with its control characters escaped, before colours are added.
+  const report = neutralized(hostile);
   const c = opts.color;
   const bold = (s: string) => (c ? `\x1b[1m${s}\x1b[22m` : s);
   const red = (s: string) => (c ? `\x1b[31m${s}\x1b[39m` : s);
@@ -119,7 +122,7 @@ export function renderText(report: AuditReport, opts: TextOptions = { color: fal
   if (skipped.length) {
     out.push('', bold(`Skipped lines: ${n(t.skipped)}`));
     for (const i of skipped) {
-      for (const s of i.skippedExamples.slice(0, 5)) out.push(`  ${i.name}:${s.line}: ${s.reason}`);
+      for (const s of i.skippedExamples.slice(0, 5)) out.push(`  ${i.name}${i.format === 'har' ? `: entry ${s.line}` : `:${s.line}`}: ${s.reason}`);
       if (i.skipped > Math.min(5, i.skippedExamples.length)) out.push(dim(`  … ${n(i.skipped - Math.min(5, i.skippedExamples.length))} more in ${i.name}`));
     }
   }

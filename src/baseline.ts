@@ -7,13 +7,28 @@ import { readFileSync } from 'node:fs';
 import { AuditError } from '../core/errors.js';
 import type { AuditReport, BaselineDiff, ClientReport, RouteReport } from './report.js';
 import { SCHEMA_VERSION } from './report.js';
+import { reportProblem } from './report-schema.js';
 
 export function loadBaseline(path: string): AuditReport {
+  const r = loadBaselineIfPresent(path);
+  if (!r) throw new AuditError('BAD_BASELINE', `--baseline ${path}: no such file`);
+  return r;
+}
+
+/**
+ * The baseline report, or null when the file does not exist (a scheduled job's first night: the comparison is
+ * skipped). Anything else wrong (a directory, not JSON, not a report of this schema) is BAD_BASELINE, before any
+ * input is read.
+ */
+export function loadBaselineIfPresent(path: string): AuditReport | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new AuditError('BAD_BASELINE', `--baseline ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    const why = code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new AuditError('BAD_BASELINE', `--baseline ${path}: ${why}`);
   }
   let report: unknown;
   try {
@@ -21,11 +36,11 @@ export function loadBaseline(path: string): AuditReport {
   } catch {
     throw new AuditError('BAD_BASELINE', `--baseline ${path}: not JSON (give a report written with --report json)`);
   }
-  const r = report as Partial<AuditReport>;
-  if (typeof r !== 'object' || r === null || r.schemaVersion !== SCHEMA_VERSION || !Array.isArray(r.clients) || !r.totals) {
-    throw new AuditError('BAD_BASELINE', `--baseline ${path}: not a redirect-audit JSON report of schemaVersion ${SCHEMA_VERSION}`);
+  const problem = reportProblem(report);
+  if (problem) {
+    throw new AuditError('BAD_BASELINE', `--baseline ${path}: not a redirect-audit JSON report of schemaVersion ${SCHEMA_VERSION} (${problem})`);
   }
-  return r as AuditReport;
+  return report as AuditReport;
 }
 
 const MISHANDLES = new Set(['mishandles-303', 'mishandles-307', 'mishandles-308']);

@@ -55,10 +55,18 @@ function readerOf(name: string): Reader | undefined {
   return undefined;
 }
 
-export function parseFailOn(expr: string): Condition[] {
-  return expr
-    .split(',')
-    .map((s) => s.trim())
+/** Names read as shares from 0 to 1. */
+const RATIOS = new Set(['effective-success', 'apparent-success', 'redirect-share']);
+
+export interface FailOnContext {
+  /** A `--baseline` was given (`new-mishandling` needs one). */
+  baseline?: boolean | undefined;
+}
+
+export function parseFailOn(expr: string, context: FailOnContext = { baseline: true }): Condition[] {
+  const parts = expr.split(',').map((s) => s.trim());
+  if (parts.every((p) => p === '')) throw new AuditError('USAGE', '--fail-on: empty (give e.g. violations, "307>0", "effective-success<0.99")');
+  return parts
     .filter(Boolean)
     .map((text) => {
       let op: Op = '>';
@@ -66,11 +74,13 @@ export function parseFailOn(expr: string): Condition[] {
       let value = 0;
       for (const o of OPS) {
         const i = text.indexOf(o);
-        if (i > 0) {
+        if (i >= 0) {
           op = o;
           name = text.slice(0, i).trim();
-          value = Number(text.slice(i + o.length).trim());
-          if (!Number.isFinite(value)) throw new AuditError('USAGE', `--fail-on: "${text}" needs a number after ${o}`);
+          const v = text.slice(i + o.length).trim();
+          value = Number(v);
+          if (name === '') throw new AuditError('USAGE', `--fail-on: "${text}" needs a name before ${o}`);
+          if (v === '' || !Number.isFinite(value)) throw new AuditError('USAGE', `--fail-on: "${text}" needs a number after ${o}`);
           break;
         }
       }
@@ -81,8 +91,21 @@ export function parseFailOn(expr: string): Condition[] {
           `--fail-on: unknown name "${name}" (try violations, 303, 307, 308, unfollowed, effective-success, a finding or a verdict name)`,
         );
       }
+      if (RATIOS.has(name) && (value < 0 || value > 1)) {
+        throw new AuditError('USAGE', `--fail-on: "${text}": ${name} is a share from 0 to 1${value > 1 && value <= 100 ? ` (for ${value}% write ${value / 100})` : ''}`);
+      }
+      if (name === 'new-mishandling' && !context.baseline) {
+        throw new AuditError('USAGE', `--fail-on: "${text}" compares with a previous report: give --baseline OLD.json`);
+      }
       return { name, op, value, text, read };
     });
+}
+
+/** What a condition read off the report, for stderr: `violations = 9 > 0`. */
+export function describeCondition(report: AuditReport, c: Condition): string {
+  const v = c.read(report);
+  const shown = Number.isInteger(v) ? String(v) : String(Math.round(v * 10_000) / 10_000);
+  return `${c.name} = ${shown} ${c.op} ${c.value}`;
 }
 
 /** The conditions that hold for this report. */

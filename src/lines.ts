@@ -3,75 +3,157 @@
  * own, so a line's string holds only that line (a string cut from a decoded chunk would keep the whole chunk
  * alive for as long as any field of it is kept). UTF-8 sequences never contain the newline byte, so a multi-byte
  * character cannot be split by a cut; a partial last line is carried over to the next chunk; `\r\n` is accepted;
- * a leading UTF-8 BOM is dropped. A line longer than MAX_LINE is cut there.
+ * a leading UTF-8 BOM is dropped.
+ *
+ * Every line of the input comes out as exactly one line, whatever its size:
+ * - a line longer than `maxLineBytes` is not kept: its bytes are counted and dropped as they pass, and it comes
+ *   out as an empty placeholder listed in `long` with its length (one skipped line, numbering intact);
+ * - when the input fails (a gzip cut short), the partial line read before the failure comes out, marked `cut`,
+ *   and then the error is thrown;
+ * - `RESTART` in the stream (a followed file was truncated) ends the current line, and numbering starts again.
  */
 export interface LineBatch {
   /** Line number of `lines[0]` (1-based). */
   first: number;
   lines: string[];
+  /** Lines longer than the limit: their index in `lines` (which holds '' for them) and their length in bytes. */
+  long?: { index: number; bytes: number }[];
+  /** The last line of `lines` is what was read before the input failed: it has no end. */
+  cut?: boolean;
 }
 
-export const MAX_LINE = 1 << 20;
+/** A followed file started over (it was truncated): line numbers start again at 1. */
+export const RESTART: unique symbol = Symbol('restart');
+export type Restart = typeof RESTART;
 
-export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<LineBatch> {
-  let carry: Buffer | null = null;
+/** The default longest line kept (bytes, without its newline): `--max-line-bytes`. */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+/** @deprecated the default of `maxLineBytes`. */
+export const MAX_LINE = DEFAULT_MAX_LINE_BYTES;
+
+export interface LineOptions {
+  maxLineBytes?: number | undefined;
+}
+
+export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
+  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  /** Bytes of an over-long line seen so far; -1 when not in one. */
+  let skipping = -1;
   let lineNo = 1;
-  let start = true;
-  for await (const chunk of chunks) {
-    let buf: Buffer = chunk;
-    if (start) {
-      if (carry) {
-        buf = Buffer.concat([carry, chunk]);
-        carry = null;
+  /** Bytes held back at the start of the input until it is known whether they are a BOM. */
+  let start: Buffer | null = Buffer.alloc(0);
+
+  const decode = (b: Buffer, from: number, to: number) => b.toString('utf8', from, to > from && b[to - 1] === 13 ? to - 1 : to);
+  /** The pending partial line as one finished line (at the end of the input, or before RESTART). */
+  const flush = (batch: LineBatch) => {
+    if (skipping >= 0) {
+      (batch.long ??= []).push({ index: batch.lines.length, bytes: skipping });
+      batch.lines.push('');
+      skipping = -1;
+    } else if (carryLen > 0) {
+      const whole = carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
+      batch.lines.push(decode(whole, 0, whole.length));
+    }
+    carry = [];
+    carryLen = 0;
+  };
+  const emit = function* (batch: LineBatch): Generator<LineBatch> {
+    if (batch.lines.length) {
+      yield batch;
+      lineNo += batch.lines.length;
+    }
+  };
+
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<Buffer | Restart>;
+    try {
+      r = await iterator.next();
+    } catch (e) {
+      // What was read of the last line is still a line (a partial one): it is counted, then the error goes on.
+      const batch: LineBatch = { first: lineNo, lines: [] };
+      if (start && start.length) {
+        carry = [start];
+        carryLen = start.length;
       }
-      if (buf.length < 3 && buf[0] === 0xef) {
-        carry = buf; // too short to tell whether it is a BOM
+      flush(batch);
+      if (batch.lines.length) batch.cut = true;
+      yield* emit(batch);
+      throw e;
+    }
+    if (r.done) break;
+    if (r.value === RESTART) {
+      const batch: LineBatch = { first: lineNo, lines: [] };
+      if (start && start.length) {
+        carry = [start];
+        carryLen = start.length;
+      }
+      flush(batch);
+      yield* emit(batch);
+      lineNo = 1;
+      start = Buffer.alloc(0);
+      continue;
+    }
+    let buf: Buffer = r.value;
+    if (start) {
+      buf = start.length ? Buffer.concat([start, buf]) : buf;
+      if (buf.length < 3 && (buf.length === 0 || (buf[0] === 0xef && (buf.length < 2 || buf[1] === 0xbb)))) {
+        start = buf; // too short to tell whether it is a BOM
         continue;
       }
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-      if (buf.length > 0) start = false;
+      start = null;
     }
-    const lines: string[] = [];
+    const batch: LineBatch = { first: lineNo, lines: [] };
+    const lines = batch.lines;
     let from = 0;
-    let nl = buf.indexOf(10);
-    if (carry) {
-      // Only the partial line carried over is joined with the head of this chunk, not the whole chunk.
-      if (nl < 0) {
-        carry = Buffer.concat([carry, buf]);
-        if (carry.length > MAX_LINE) {
-          lines.push(carry.toString('utf8'));
-          carry = null;
+    const n = buf.length;
+    while (from < n) {
+      const nl = buf.indexOf(10, from);
+      const end = nl < 0 ? n : nl;
+      const seg = end - from;
+      if (skipping >= 0) {
+        skipping += seg;
+        if (nl < 0) break;
+        (batch.long ??= []).push({ index: lines.length, bytes: skipping });
+        lines.push('');
+        skipping = -1;
+      } else if (carryLen + seg > max + (nl >= 0 && end > 0 && buf[end - 1] === 13 ? 1 : 0)) {
+        // Too long to keep: counted, not held.
+        const bytes = carryLen + seg;
+        carry = [];
+        carryLen = 0;
+        if (nl < 0) {
+          skipping = bytes;
+          break;
         }
-        if (lines.length) {
-          yield { first: lineNo, lines };
-          lineNo += lines.length;
-        }
-        continue;
+        (batch.long ??= []).push({ index: lines.length, bytes: buf[end - 1] === 13 ? bytes - 1 : bytes });
+        lines.push('');
+      } else if (nl < 0) {
+        carry.push(Buffer.from(buf.subarray(from))); // a copy: the chunk itself can go
+        carryLen += seg;
+        break;
+      } else if (carryLen > 0) {
+        // Only the partial line carried over is joined with the head of this chunk, not the whole chunk.
+        carry.push(buf.subarray(from, end));
+        const whole = Buffer.concat(carry, carryLen + seg);
+        carry = [];
+        carryLen = 0;
+        lines.push(decode(whole, 0, whole.length));
+      } else {
+        lines.push(decode(buf, from, end));
       }
-      const head = Buffer.concat([carry, buf.subarray(0, nl)]);
-      carry = null;
-      lines.push(head.toString('utf8', 0, head.length > 0 && head[head.length - 1] === 13 ? head.length - 1 : head.length));
       from = nl + 1;
-      nl = buf.indexOf(10, from);
     }
-    while (nl >= 0) {
-      const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
-      lines.push(buf.toString('utf8', from, end));
-      from = nl + 1;
-      nl = buf.indexOf(10, from);
-    }
-    if (from < buf.length) {
-      const rest = buf.subarray(from);
-      if (rest.length > MAX_LINE) lines.push(rest.toString('utf8'));
-      else carry = Buffer.from(rest); // a copy: the chunk itself can go
-    }
-    if (lines.length) {
-      yield { first: lineNo, lines };
-      lineNo += lines.length;
-    }
+    yield* emit(batch);
   }
-  if (carry && carry.length) {
-    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    yield { first: lineNo, lines: [carry.toString('utf8', 0, end)] };
+  const batch: LineBatch = { first: lineNo, lines: [] };
+  if (start && start.length) {
+    carry = [start];
+    carryLen = start.length;
   }
+  flush(batch);
+  yield* emit(batch);
 }

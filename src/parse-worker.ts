@@ -63,7 +63,7 @@ async function pump(path: string, input: number): Promise<void> {
   try {
     const format = job.format ? formatFromSpec(job.format) : undefined;
     const stdin = path === '-' ? stdinStream() : undefined;
-    source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict, stdin });
+    source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict, stdin, maxLineBytes: job.maxLineBytes });
     post({ type: 'opened', input, stats: source.stats, progress: source.progress() });
     const encoder = new RecordEncoder();
     for await (const records of source.batches) {

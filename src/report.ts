@@ -4,6 +4,7 @@
  */
 import type { PairFinding, ServerFinding, Verdict, ViolationCounts } from './findings.js';
 import type { PairMode } from './pairing.js';
+import type { SkipCode } from '../core/skip.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -66,7 +67,10 @@ export interface InputReport {
   linesRead: number;
   records: number;
   skipped: number;
-  skippedExamples: { line: number; reason: string; text: string }[];
+  /** `code` and `detail` since 0.1.x (schemaVersion 1, added): `reason` is the detail, as before. */
+  skippedExamples: { line: number; reason: string; code?: SkipCode; detail?: string; text: string }[];
+  /** Entries kept with a part dropped (a HAR string over the size limit): how many, and the first few. */
+  notes?: { count: number; examples: { line: number; code: 'field-dropped'; detail: string }[] };
 }
 
 export interface Totals {

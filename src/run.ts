@@ -7,10 +7,11 @@ import type { Readable } from 'node:stream';
 import { Analyzer, type AnalyzeOptions } from './analysis.js';
 import { AuditError } from '../core/errors.js';
 import { mergeInputs } from './merge.js';
-import type { HttpRecord } from '../core/model.js';
+import type { HttpRecord, InputStats } from '../core/model.js';
 import type { AuditReport } from './report.js';
 import { openSource, type RecordSource } from './source.js';
 import { openWorkerSources, workerScriptAvailable } from './worker-sources.js';
+import { withSkipCodes } from './input-report.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
 export interface RunOptions extends AnalyzeOptions {
@@ -32,12 +33,28 @@ export interface RunOptions extends AnalyzeOptions {
    * this call (the CLI): the worker reads file descriptor 0 itself.
    */
   stdinInWorker?: boolean | undefined;
+  /** Longest line kept, in bytes (HAR: longest string in an entry); longer is one skipped line (default 1 MiB). */
+  maxLineBytes?: number | undefined;
   /** Told about each opened source (progress display). */
   onSources?: ((sources: RecordSource[]) => void) | undefined;
 }
 
-/** Errors that end one input but keep what was read from it: the report is still made, and the exit is 2. */
-const RECOVERABLE = new Set(['TRUNCATED_HAR', 'CORRUPT_GZIP']);
+/**
+ * Errors that end one input but keep what was read from it: the report is still made, and the exit is 2. A
+ * `--strict` stop ends every input, with the report of what was read before it.
+ */
+const RECOVERABLE = new Set(['TRUNCATED_HAR', 'CORRUPT_GZIP', 'STRICT_SKIP']);
+/** Errors that make one input unusable: with other inputs to report on, the report of those is still made. */
+const ONE_INPUT = new Set(['UNREADABLE_INPUT', 'UNKNOWN_FORMAT', 'NOT_A_HAR']);
+
+/** Thrown through the merge to stop reading every input (a --strict stop). */
+const STOP = Symbol('stop');
+
+/** An input that could not be opened, in the report: its name, no lines, and the error in `errors`. */
+function unreadable(name: string): RecordSource {
+  const stats: InputStats = { name, format: 'unreadable', linesRead: 0, records: 0, skipped: 0, bytes: 0, skippedExamples: [] };
+  return { stats, batches: (async function* () {})(), progress: () => ({ bytes: 0, size: null }) };
+}
 
 /**
  * Where worker threads start to pay, by default (`npm run bench`: 100k lines / 22 MB of combined, 0.40 s in one
@@ -77,50 +94,79 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
         format: opts.format?.spec,
         inputFormat: opts.inputFormat,
         strict: opts.strict,
+        maxLineBytes: opts.maxLineBytes,
       });
       inWorkers.forEach((w, k) => fromWorkers.set(w.input, opened[k]!));
     }
-    // In input order; the first input that could not be opened (in a worker or here) is the error.
+    // In input order. An input that cannot be opened is an error of the report when others can be (exit 2, the
+    // report of the others still made); when none can, the first one's error is the answer.
     const sources: RecordSource[] = [];
+    const openErrors: { code: string; message: string }[] = [];
+    let firstError: unknown = null;
     for (let i = 0; i < inputs.length; i++) {
-      const w = fromWorkers.get(i);
-      if (w instanceof Error) throw w;
-      sources.push(
-        w ??
-          (await openSource(inputs[i]!, i, {
+      let source: RecordSource | Error | undefined = fromWorkers.get(i);
+      if (!source) {
+        try {
+          source = await openSource(inputs[i]!, i, {
             format: opts.format,
             inputFormat: opts.inputFormat,
             strict: opts.strict,
             stdin: opts.stdin,
-          })),
-      );
+            maxLineBytes: opts.maxLineBytes,
+          });
+        } catch (e) {
+          source = e as Error;
+        }
+      }
+      if (source instanceof Error) {
+        if (!(source instanceof AuditError && ONE_INPUT.has(source.code))) throw source;
+        firstError ??= source;
+        openErrors.push({ code: source.code, message: source.message });
+        source = unreadable(inputs[i]!);
+      }
+      sources.push(source);
     }
-    return await analyzeSources(inputs, sources, opts);
+    if (openErrors.length === inputs.length) throw firstError;
+    return await analyzeSources(inputs, sources, opts, openErrors);
   } finally {
     // Worker threads end here, also when another input failed before they were read.
     for (const w of fromWorkers.values()) if (!(w instanceof Error)) w.close?.();
   }
 }
 
-async function analyzeSources(inputs: string[], sources: RecordSource[], opts: RunOptions): Promise<AuditReport> {
+async function analyzeSources(
+  inputs: string[],
+  sources: RecordSource[],
+  opts: RunOptions,
+  openErrors: { code: string; message: string }[] = [],
+): Promise<AuditReport> {
   opts.onSources?.(sources);
   const analyzer = new Analyzer({ ...opts, recordFilter: opts.filter });
   analyzer.setInputNames(inputs);
-  const errors: { code: string; message: string }[] = [];
-  await mergeInputs(
-    sources.map((s) => s.batches),
-    (r) => analyzer.push(r),
-    (_index, error) => {
-      if (!error) return;
-      if (error instanceof AuditError && RECOVERABLE.has(error.code)) {
-        errors.push({ code: error.code, message: error.message });
-        return;
-      }
-      throw error;
-    },
-  );
-  return analyzer.finish(
+  const errors = [...openErrors];
+  const several = sources.length > 1;
+  try {
+    await mergeInputs(
+      sources.map((s) => s.batches),
+      (r) => analyzer.push(r),
+      (_index, error) => {
+        if (!error) return;
+        if (error instanceof AuditError && (RECOVERABLE.has(error.code) || (several && ONE_INPUT.has(error.code)))) {
+          errors.push({ code: error.code, message: error.message });
+          if (error.code === 'STRICT_SKIP') throw STOP;
+          return;
+        }
+        throw error;
+      },
+    );
+  } catch (e) {
+    if (e !== STOP) throw e;
+    // The other inputs are not read further.
+    for (const s of sources) void s.batches.return(undefined).catch(() => undefined);
+  }
+  const report = analyzer.finish(
     sources.map((s) => s.stats),
     errors,
   );
+  return withSkipCodes(report, sources.map((s) => s.stats));
 }

@@ -5,8 +5,9 @@
 import type { Readable } from 'node:stream';
 import { AuditError } from '../core/errors.js';
 import { openInput } from './input.js';
-import { tailFile, untilAborted } from './tail.js';
-import { readLines, type LineBatch } from './lines.js';
+import { tailFile, untilAborted, type FollowEvent } from './tail.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines, type LineBatch, type Restart } from './lines.js';
+import { skippedLine } from '../core/skip.js';
 import type { HttpRecord, InputStats } from '../core/model.js';
 import { detectLineFormat, findLineFormat, lineFormats, looksLikeHar, parseHar } from '../parsers/index.js';
 import type { LineFormat } from '../parsers/line-format.js';
@@ -23,6 +24,10 @@ export interface SourceOptions {
   detectLines?: number | undefined;
   /** Follow the input as it grows (a file: across rotation) until this signal aborts. */
   follow?: AbortSignal | undefined;
+  /** Longest line kept, in bytes (`--max-line-bytes`); a longer one is one skipped line. HAR: longest field kept. */
+  maxLineBytes?: number | undefined;
+  /** Told what happens to a followed file (waiting for it to appear, truncated, replaced). */
+  onFollowEvent?: ((e: FollowEvent) => void) | undefined;
 }
 
 /** Raw bytes read so far and the total size when known (a regular file), for progress. */
@@ -56,7 +61,7 @@ export async function openSource(path: string, input: number, opts: SourceOption
   if (opts.inputFormat === 'har' || (!forced && looksLikeHar(headText))) {
     stats.format = 'har';
     const counted = countBytes(opened.chunks, stats);
-    return { stats, batches: parseHar(counted, input, stats), progress };
+    return { stats, batches: parseHar(counted, input, stats, { maxFieldBytes: opts.maxLineBytes }), progress };
   }
   return { stats, batches: parseLines(opened.chunks, input, stats, forced, headText, opts), progress };
 }
@@ -71,7 +76,8 @@ function newStats(name: string): InputStats {
  */
 function followSource(path: string, input: number, opts: SourceOptions, signal: AbortSignal): RecordSource {
   const stats = newStats(path);
-  const chunks = path === '-' ? untilAborted((opts.stdin ?? process.stdin) as AsyncIterable<Buffer>, signal) : tailFile(path, signal);
+  const chunks =
+    path === '-' ? untilAborted((opts.stdin ?? process.stdin) as AsyncIterable<Buffer>, signal) : tailFile(path, signal, { onEvent: opts.onFollowEvent });
   const forced = opts.format ?? (opts.inputFormat ? findLineFormat(opts.inputFormat) : undefined);
   if (opts.inputFormat && !forced) {
     throw new AuditError('UNKNOWN_FORMAT', `unknown input format "${opts.inputFormat}"; \`redirect-audit formats\` lists them`);
@@ -83,15 +89,15 @@ function followSource(path: string, input: number, opts: SourceOptions, signal: 
   };
 }
 
-async function* countBytes(chunks: AsyncIterable<Buffer>, stats: InputStats): AsyncGenerator<Buffer> {
+async function* countBytes<T extends Buffer | Restart>(chunks: AsyncIterable<T>, stats: InputStats): AsyncGenerator<T> {
   for await (const c of chunks) {
-    stats.bytes += c.length;
+    if (typeof c !== 'symbol') stats.bytes += c.length;
     yield c;
   }
 }
 
 async function* parseLines(
-  chunks: AsyncIterable<Buffer>,
+  chunks: AsyncIterable<Buffer | Restart>,
   input: number,
   stats: InputStats,
   forced: LineFormat | undefined,
@@ -101,19 +107,68 @@ async function* parseLines(
   const maxExamples = opts.maxExamples ?? 10;
   const detectLines = opts.detectLines ?? DETECT_LINES;
   const strict = opts.strict ?? false;
-  const lines = readLines(countBytes(chunks, stats));
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const lines = readLines(countBytes(chunks, stats), { maxLineBytes });
   let format = forced;
   // One set of format instances per input, for detection and for the fallbacks: the W3C formats keep the #Fields
   // line of their input, so a second set would hold a copy of the detected format that never saw it.
   const candidates = forced ? [] : lineFormats();
   const pending: LineBatch[] = [];
+  /** Set by a --strict stop: thrown once the records before it are out. */
+  let stop: AuditError | null = null;
+  /** The input failed while its format was being recognised: thrown once what was read is counted. */
+  let failure: unknown = null;
+  /** One batch of lines → its records; every line is a record or a counted skip. */
+  const handleWith = (b: LineBatch, parseLine: (line: string, lineNo: number) => HttpRecord | string): HttpRecord[] => {
+    const out: HttpRecord[] = [];
+    const ls = b.lines;
+    const long = b.long;
+    let nextLong = long ? long[0]!.index : -1;
+    let k = 0;
+    const last = ls.length - 1;
+    for (let i = 0; i < ls.length; i++) {
+      const line = ls[i]!;
+      const lineNo = b.first + i;
+      let r: HttpRecord | string;
+      if (i === nextLong) {
+        r = `line too long (${long![k]!.bytes} bytes; the limit is ${maxLineBytes}, --max-line-bytes)`;
+        nextLong = ++k < long!.length ? long![k]!.index : -1;
+      } else if (b.cut && i === last) {
+        r = `the input ended inside this line (${Buffer.byteLength(line)} bytes, no end of line)`;
+      } else {
+        r = line.length === 0 ? 'blank line' : parseLine(line, lineNo);
+      }
+      if (typeof r === 'string') {
+        stats.skipped++;
+        if (strict) {
+          // The records before it are kept (and reported); the input ends here.
+          stats.linesRead += i + 1;
+          stats.records += out.length;
+          stop = new AuditError('STRICT_SKIP', `${stats.name}:${lineNo}: ${skippedLine(input, lineNo, r, '').reason} (--strict stops at the first bad line)`);
+          return out;
+        }
+        if (stats.skippedExamples.length < maxExamples) stats.skippedExamples.push(skippedLine(input, lineNo, r, line));
+      } else {
+        out.push(r);
+      }
+    }
+    stats.linesRead += ls.length;
+    stats.records += out.length;
+    return out;
+  };
   if (!format) {
     // Read enough lines to recognise the format, then parse those and go on.
     // (next() rather than for-await: breaking out of for-await would close the generator.)
     let seen = 0;
     let content = false;
     while (seen < detectLines || !content) {
-      const r = await lines.next();
+      let r: IteratorResult<LineBatch>;
+      try {
+        r = await lines.next();
+      } catch (e) {
+        failure = e;
+        break;
+      }
       if (r.done) break;
       pending.push(r.value);
       seen += r.value.lines.length;
@@ -121,13 +176,15 @@ async function* parseLines(
     }
     const sample = pending.flatMap((b) => b.lines).slice(0, Math.max(detectLines, DETECT_LINES));
     if (sample.every((l) => l.trim() === '')) {
+      // Nothing but blank (or over-long) lines, and the input has ended: each is a counted skip.
       stats.format = 'empty';
-      stats.linesRead = sample.length;
-      stats.skipped = sample.length;
+      for (const b of pending) handleWith(b, () => 'blank line');
+      if (failure) throw failure;
       return;
     }
     const found = detectLineFormat(sample, candidates);
     if (!found) {
+      if (failure) throw failure;
       const first = sample.find((l) => l.trim() !== '') ?? '';
       const trimmed = headText.replace(/^\uFEFF/, '').trimStart();
       if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -154,30 +211,14 @@ async function* parseLines(
     }
     return r;
   };
-  const handle = (b: LineBatch): HttpRecord[] => {
-    const out: HttpRecord[] = [];
-    const ls = b.lines;
-    for (let i = 0; i < ls.length; i++) {
-      const line = ls[i]!;
-      const lineNo = b.first + i;
-      const r = line.length === 0 ? 'blank line' : parseLine(line, lineNo);
-      if (typeof r === 'string') {
-        stats.skipped++;
-        if (strict) {
-          stats.linesRead = lineNo;
-          throw new AuditError('STRICT_SKIP', `${stats.name}:${lineNo}: ${r} (--strict stops at the first bad line)`);
-        }
-        if (stats.skippedExamples.length < maxExamples) {
-          stats.skippedExamples.push({ input, line: lineNo, reason: r, text: line.slice(0, 200) });
-        }
-      } else {
-        out.push(r);
-      }
-    }
-    stats.linesRead += ls.length;
-    stats.records += out.length;
-    return out;
-  };
-  for (const b of pending) yield handle(b);
-  for await (const b of lines) yield handle(b);
+  const handle = (b: LineBatch): HttpRecord[] => handleWith(b, parseLine);
+  for (const b of pending) {
+    yield handle(b);
+    if (stop) throw stop;
+  }
+  if (failure) throw failure;
+  for await (const b of lines) {
+    yield handle(b);
+    if (stop) throw stop;
+  }
 }

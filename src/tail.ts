@@ -4,6 +4,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RESTART, type Restart } from './lines.js';
 
 /** Yields `it` until it ends or `signal` aborts (then returns quietly, without waiting for more data). */
 export async function* untilAborted<T>(it: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
@@ -18,17 +19,54 @@ export async function* untilAborted<T>(it: AsyncIterable<T>, signal: AbortSignal
 }
 
 const CHUNK = 256 * 1024;
+/** Bytes of the end of what was read, kept to tell whether the file still holds them (see `tailFile`). */
+const MARK = 64;
+
+/** What happened to a followed file, for a warning on stderr. */
+export type FollowEvent =
+  | { kind: 'waiting'; path: string }
+  | { kind: 'appeared'; path: string }
+  | { kind: 'truncated'; path: string }
+  | { kind: 'replaced'; path: string };
+
+export interface TailOptions {
+  pollMs?: number | undefined;
+  onEvent?: ((e: FollowEvent) => void) | undefined;
+}
 
 /**
  * Follows a file from its start: reads what is there, then polls for more. When the name points to a new file
- * (rotation: another inode) or the file shrinks (truncation), the old one is read to its end and the new one is
- * read from its start. A missing file (between rotation steps) is waited for.
+ * (rotation: another inode), the old one is read to its end and the new one from its start; when the file was
+ * truncated (copytruncate), it is read again from its start. Either way `RESTART` comes first, so line numbers
+ * start again. A truncation is seen by size, and also when the file has grown past where we were since: the
+ * last bytes read are no longer where they were (`tail -F` by size alone would lose the lines written first).
+ * A missing file (not there yet, or between rotation steps) is waited for, and said once (`onEvent`).
  */
-export async function* tailFile(path: string, signal: AbortSignal, pollMs = 200): AsyncGenerator<Buffer> {
+export async function* tailFile(path: string, signal: AbortSignal, opts: TailOptions = {}): AsyncGenerator<Buffer | Restart> {
+  const pollMs = opts.pollMs ?? 200;
   let fh: FileHandle | null = null;
   let ino = -1;
   let pos = 0;
+  let mark: Buffer | null = null;
+  let waiting = false;
+  let opened = false;
   const buf = Buffer.alloc(CHUNK);
+  const pause = () => sleep(pollMs, undefined, { signal }).catch(() => undefined);
+  const readAt = async (h: FileHandle): Promise<Buffer | null> => {
+    const { bytesRead } = await h.read(buf, 0, CHUNK, pos);
+    if (bytesRead === 0) return null;
+    pos += bytesRead;
+    const out = Buffer.from(buf.subarray(0, bytesRead));
+    mark = bytesRead >= MARK ? out.subarray(bytesRead - MARK) : Buffer.concat([mark ?? Buffer.alloc(0), out]).subarray(-MARK);
+    return out;
+  };
+  /** Does the file still hold, just before `pos`, the bytes last read there? */
+  const stillHolds = async (h: FileHandle): Promise<boolean> => {
+    if (!mark || mark.length === 0) return true;
+    const check = Buffer.alloc(mark.length);
+    const { bytesRead } = await h.read(check, 0, mark.length, pos - mark.length);
+    return bytesRead === mark.length && check.equals(mark);
+  };
   try {
     while (!signal.aborted) {
       if (!fh) {
@@ -36,31 +74,47 @@ export async function* tailFile(path: string, signal: AbortSignal, pollMs = 200)
           fh = await open(path, 'r');
           ino = (await fh.stat()).ino;
           pos = 0;
+          mark = null;
+          if (waiting) opts.onEvent?.({ kind: 'appeared', path });
+          waiting = false;
+          if (opened) yield RESTART;
+          opened = true;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-          await sleep(pollMs, undefined, { signal }).catch(() => undefined);
+          if (!waiting) opts.onEvent?.({ kind: 'waiting', path });
+          waiting = true;
+          await pause();
           continue;
         }
       }
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
-      if (bytesRead > 0) {
-        pos += bytesRead;
-        yield Buffer.from(buf.subarray(0, bytesRead));
+      const data = await readAt(fh);
+      if (data) {
+        yield data;
         continue;
       }
-      // At the end: has the name moved on to another file, or was this one truncated?
+      await pause();
+      if (signal.aborted) break;
+      // Before reading on: has the name moved on to another file, or was this one truncated?
       let now: { ino: number; size: number } | null = null;
       try {
         now = await stat(path);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      if (now && (now.ino !== ino || now.size < pos)) {
+      if (now && now.ino !== ino) {
+        // Rotated: what was written to the old file before the move is read first.
+        for (let d = await readAt(fh); d; d = await readAt(fh)) yield d;
         await fh.close();
         fh = null;
+        opts.onEvent?.({ kind: 'replaced', path });
         continue;
       }
-      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
+      if (now && (now.size < pos || !(await stillHolds(fh)))) {
+        opts.onEvent?.({ kind: 'truncated', path });
+        pos = 0;
+        mark = null;
+        yield RESTART;
+      }
     }
   } finally {
     await fh?.close();

@@ -12,6 +12,7 @@ export interface WorkerJob {
   format?: FormatSpec | undefined;
   inputFormat?: string | undefined;
   strict?: boolean | undefined;
+  maxLineBytes?: number | undefined;
 }
 
 export type ToMain =

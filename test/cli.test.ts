@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../src/report.js';
 import { cli, json, verdictMap, ROOT } from './exec.js';
 
 const COMBINED = `${ROOT}samples/capture-combined.log`;
@@ -67,9 +68,13 @@ describe('bad input and exit codes', () => {
   it('--strict stops at the first bad line with its file and line number', () => {
     const f = join(tmp, 'strict.log');
     writeFileSync(f, `${lines[0]}\nnot a log line\n${lines[1]}\n`);
-    const r = cli(['analyze', '--strict', f]);
+    const r = cli(['analyze', '--strict', '--log-level', 'error', '--report', 'json', f]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`redirect-audit: error: ${f}:2: line ended before the time field (--strict stops at the first bad line)`);
+    // The report of what was read before the stop is still written.
+    const report = JSON.parse(r.stdout) as AuditReport;
+    expect(report.totals).toMatchObject({ linesRead: 2, records: 1, skipped: 1 });
+    expect(report.errors.map((e) => e.code)).toEqual(['STRICT_SKIP']);
   });
 
   it('an unreadable file, an unknown format and a corrupt gzip are one-line errors with exit 2', () => {
