@@ -4,7 +4,8 @@
  * User-Agent.
  */
 import type { Pair } from './pairing.js';
-import type { PairFinding, Verdict } from './findings.js';
+import type { HttpRecord } from '../core/model.js';
+import { VIOLATION_FINDINGS, type PairFinding, type Verdict } from './findings.js';
 
 // The names and their lists come from the table of findings.
 export { PAIR_FINDINGS, VIOLATIONS, VIOLATION_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './findings.js';
@@ -38,6 +39,18 @@ export function classify(pair: Pair): Classification {
     }
     return { finding: 'unfollowed', why: `no request to the Location within the window` };
   }
+  const judged = judge(r, f);
+  return judged.finding === 'followed' ? (misresolved(pair) ?? judged) : judged;
+}
+
+/** True when `f`, taken as the follow-up of the redirect `r`, breaks the rule of its status code. */
+export function breaksRule(r: HttpRecord, f: HttpRecord): boolean {
+  return VIOLATION_FINDINGS.has(judge(r, f).finding);
+}
+
+/** What the rule of `r`'s status code says of the follow-up `f`. */
+function judge(r: HttpRecord, f: HttpRecord): Classification {
+  const code = r.status;
   if (code === 303) {
     if (!isSafe(f.method)) {
       return { finding: 'method-kept-after-303', why: `303 requires GET; the follow-up was ${f.method}` };
@@ -45,7 +58,7 @@ export function classify(pair: Pair): Classification {
     if (f.method === 'GET' && f.bodySize !== null && f.bodySize > 0) {
       return { finding: 'body-kept-after-303', why: `303 requires no body; the GET carried ${f.bodySize} bytes` };
     }
-    return misresolved(pair) ?? { finding: 'followed', why: `303 followed with ${f.method}` };
+    return { finding: 'followed', why: `303 followed with ${f.method}` };
   }
   if (code === 307 || code === 308) {
     if (f.method !== r.method) {
@@ -60,12 +73,17 @@ export function classify(pair: Pair): Classification {
         why: `${code} requires the same body; ${r.bodySize} bytes became 0`,
       };
     }
-    return (
-      misresolved(pair) ?? {
-        finding: 'followed',
-        why: `${code} repeated with ${f.method}${r.bodySize ? ` and its ${r.bodySize}-byte body` : ''}`,
-      }
-    );
+    if (f.status === 408 && r.bodySize !== 0 && !isSafe(f.method)) {
+      // The repeated request announced a body the server then waited for in vain.
+      return {
+        finding: code === 307 ? 'body-dropped-after-307' : 'body-dropped-after-308',
+        why: `${code} requires the same body; the server timed out waiting for the repeated ${f.method}'s body (408)`,
+      };
+    }
+    return {
+      finding: 'followed',
+      why: `${code} repeated with ${f.method}${r.bodySize ? ` and its ${r.bodySize}-byte body` : ''}`,
+    };
   }
   if ((code === 301 || code === 302) && !isSafe(r.method) && f.method === 'GET') {
     return {
@@ -73,7 +91,7 @@ export function classify(pair: Pair): Classification {
       why: `${r.method} became GET after ${code} (historic behaviour the RFC allows)`,
     };
   }
-  return misresolved(pair) ?? { finding: 'followed', why: `${code} followed with ${f.method}` };
+  return { finding: 'followed', why: `${code} followed with ${f.method}` };
 }
 
 /** The client followed, but to the relative Location as written instead of resolving it. */

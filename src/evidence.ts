@@ -49,6 +49,7 @@ export function templateOf(tokens: Map<string, string>, target: string): string 
     const s = segs[i]!;
     const t = tokens.get(s);
     if (t !== undefined) segs[i] = t;
+    else if (MIXED_ID.test(s)) segs[i] = '{id}';
   }
   let out = normalisePath(segs.join('/'));
   if (q >= 0) {
@@ -67,6 +68,9 @@ export function templateOf(tokens: Map<string, string>, target: string): string 
   return out;
 }
 
+/** An id of letters and digits (`3fjl0k5c`, `273r81`): a new resource's, when the redirect did not carry it. */
+const MIXED_ID = /^(?=[^/]*\d)(?=[^/]*[A-Za-z])[A-Za-z0-9]{6,}$/;
+
 /** How many of the redirect's tokens a template carries. */
 export function carried(template: string): number {
   let n = 0;
@@ -82,6 +86,8 @@ interface Model {
   exact: number;
   /** Weighted support per template (population), or counts (exact). */
   support: Map<string, number>;
+  /** How often each template was the very first request after the redirect. */
+  firsts: Map<string, number>;
 }
 
 export interface Learned {
@@ -105,7 +111,7 @@ export class TargetModel {
     let m = this.models.get(key);
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
-      m = { n: 0, exact: 0, support: new Map() };
+      m = { n: 0, exact: 0, support: new Map(), firsts: new Map() };
       this.models.set(key, m);
     }
     return m;
@@ -117,12 +123,15 @@ export class TargetModel {
     m.n++;
     m.exact++;
     add(m, template, 1);
+    m.firsts.set(template, (m.firsts.get(template) ?? 0) + 1);
   }
 
   /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
   observe(key: string, templates: readonly string[]): void {
     const m = this.model(key);
     m.n++;
+    const first = templates[0];
+    if (first !== undefined) m.firsts.set(first, (m.firsts.get(first) ?? 0) + 1);
     const seen = new Set<string>();
     for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
       const t = templates[i]!;
@@ -136,15 +145,16 @@ export class TargetModel {
   learned(key: string): Learned | null {
     const m = this.models.get(key);
     if (!m) return null;
+    // The template most often asked for first after the route's redirects, and the runner-up.
     let best: string | null = null;
     let b = 0;
     let second = 0;
-    for (const [t, s] of m.support) {
-      if (s > b) {
+    for (const [t, f] of m.firsts) {
+      if (f > b) {
         second = b;
-        b = s;
+        b = f;
         best = t;
-      } else if (s > second) second = s;
+      } else if (f > second) second = f;
     }
     if (best === null) return null;
     if (m.exact >= 1 && m.exact * 2 >= m.n) {
@@ -152,11 +162,9 @@ export class TargetModel {
       const share = b / m.n;
       return share >= 0.8 ? { template: best, share, exact: true } : null;
     }
-    // The population: enough redirects, most of them followed by one template, well ahead of any other.
-    if (m.n < 4) return null;
-    const share = Math.min(1, b / m.n);
-    if (share < 0.5 || b < 2 * second) return null;
-    return { template: best, share, exact: false };
+    // The population: enough redirects, most of them followed first by one template, well ahead of any other.
+    if (m.n < 4 || b < 0.4 * m.n || b < 2 * second) return null;
+    return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false };
   }
 }
 
@@ -171,7 +179,10 @@ function add(m: Model, t: string, w: number): void {
         lowS = s;
       }
     }
-    if (low !== null) m.support.delete(low);
+    if (low !== null) {
+      m.support.delete(low);
+      m.firsts.delete(low);
+    }
   }
 }
 

@@ -38,6 +38,7 @@ import {
   type Target,
 } from './location.js';
 import { normalisePath } from './routes.js';
+import { breaksRule } from './classify.js';
 
 export { resolveLocation } from './location.js';
 
@@ -466,7 +467,11 @@ export class PairingEngine {
       assigned.set(e.x, e);
       owner.set(e.c, e);
     }
-    for (const x of due) out.push({ x, pair: this.decide(x, assigned.get(x) ?? null, byX, owner) });
+    const overlapping = contested(assigned, this.opts.reorderMs);
+    for (const x of due) {
+      const e = assigned.get(x) ?? null;
+      out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
+    }
     id.open = id.open.filter((o) => !o.decided);
     from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
     this.prune(id, from);
@@ -488,16 +493,17 @@ export class PairingEngine {
       }
       return null;
     }
-    if (sameRequestUrl(f, r)) return null;
     if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
+    const template = templateOf(x.tokens!, f.target);
+    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    // Asking for the same URL again follows only a route known to redirect to itself (an empty Location).
+    if (sameRequestUrl(f, r) && !(learned && learned.template === template)) return null;
     let score = this.delays.score(d);
     let strong = false;
     if (f.host !== null && r.host !== null && stripPort(f.host) !== stripPort(r.host)) score -= 5;
-    const template = templateOf(x.tokens!, f.target);
-    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
     if (learned) {
       if (learned.template === template) {
-        score += 4 + 6 * learned.share;
+        score += 6 + 4 * learned.share;
         strong = true;
       } else score -= 2;
     }
@@ -518,7 +524,7 @@ export class PairingEngine {
   }
 
   /** Closes one redirect with its assigned follow-up (or none), and queues what it teaches. */
-  private decide(x: Open, e: Edge | null, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>): Pair {
+  private decide(x: Open, e: Edge | null, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>, doubt: string | null): Pair {
     x.decided = true;
     this.openN--;
     const id = x.ident;
@@ -535,7 +541,7 @@ export class PairingEngine {
     const chain = this.chainOf(x.item);
     const mode: PairMode = x.target ? 'exact' : 'inferred';
     let why: string | null = null;
-    if (e) why = this.ambiguity(x, e, byX, owner);
+    if (e) why = doubt ?? this.ambiguity(x, e, byX, owner);
     if (e && why === null) {
       e.c.claimed = true;
       e.c.chain = chain;
@@ -647,7 +653,6 @@ export class PairingEngine {
       const c = items[i]!.rec;
       if (c === r) continue;
       if (items[i]!.t > x.item.t + OBSERVE_MS) break;
-      if (sameRequestUrl(c, r)) continue;
       seen.push(templateOf(x.tokens!, c.target));
     }
     this.targets.observe(x.url, seen);
@@ -736,6 +741,71 @@ function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): Htt
     if (c !== self && !c.claimed) out.push(c.rec);
   }
   return out;
+}
+
+const OVERLAP =
+  'other redirects of this client to the same URL were open at the same time, and the log cannot tell which follow-up was whose';
+
+/**
+ * Redirects whose follow-ups cannot be told apart. A client running requests in parallel has several redirects
+ * to one URL open at once, and their follow-ups finish in any order, so the order of the lines says nothing of
+ * which was whose. Among the client's redirects to one URL close in time (within the reorder allowance of each
+ * other), the violations the assignment found stand only as far as every other way of pairing the same requests
+ * has as many: when the requests can be paired with fewer violations, the violating pairs are undetermined.
+ * A client that follows one redirect at a time loses nothing here: its violations are there in every pairing.
+ */
+function contested(assigned: Map<Open, Edge>, reorderMs: number): Set<Open> {
+  const byUrl = new Map<string, Edge[]>();
+  for (const e of assigned.values()) {
+    const k = e.x.target ? e.x.target.path : e.c.rec.target;
+    let list = byUrl.get(k);
+    if (!list) byUrl.set(k, (list = []));
+    list.push(e);
+  }
+  const out = new Set<Open>();
+  for (const list of byUrl.values()) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => a.x.item.t - b.x.item.t);
+    let group: Edge[] = [];
+    const close = () => {
+      if (group.length < 2) return;
+      const bad = group.filter((e) => breaksRule(e.x.item.rec, e.c.rec));
+      if (bad.length === 0) return;
+      if (group.length - rightMatching(group) < bad.length) for (const e of bad) out.add(e.x);
+    };
+    for (const e of list) {
+      const prev = group[group.length - 1];
+      if (prev && e.x.item.t - prev.x.item.t > reorderMs + 1000) {
+        close();
+        group = [];
+      }
+      group.push(e);
+    }
+    close();
+  }
+  return out;
+}
+
+/** The most redirects of `group` that can each get one of the group's follow-ups without breaking its rule. */
+function rightMatching(group: Edge[]): number {
+  const taken = new Map<Item, number>();
+  const fits = group.map((e) => group.map((o) => !breaksRule(e.x.item.rec, o.c.rec)));
+  const tryAssign = (i: number, seen: Set<number>): boolean => {
+    for (let j = 0; j < group.length; j++) {
+      if (!fits[i]![j] || seen.has(j)) continue;
+      seen.add(j);
+      const c = group[j]!.c;
+      const holder = taken.get(c);
+      if (holder === undefined || tryAssign(holder, seen)) {
+        taken.set(c, i);
+        return true;
+      }
+    }
+    return false;
+  };
+  let n = 0;
+  for (let i = 0; i < group.length; i++) if (tryAssign(i, new Set())) n++;
+  return n;
 }
 
 /** A score turned into 0..1: ACCEPT is about 0.6, a logged-Location-strong score near 1. */
