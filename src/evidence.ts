@@ -217,7 +217,10 @@ export class DelayModel {
 
   score(d: number): number {
     if (this.dirty) this.recompute();
-    return this.scores[this.bucket(d)]!;
+    const s = this.scores[this.bucket(d)]!;
+    // Logged within a second before the redirect: servers log in completion order (a POST after its body was
+    // read or discarded), so this is only a little less likely than just after, whatever the sure pairs say.
+    return d < 0 && d >= -1000 ? Math.max(s, this.scores[this.bucket(0)]! - 1) : s;
   }
 
   private recompute(): void {

@@ -106,6 +106,8 @@ export const DEFAULT_PAIRING: PairingOptions = {
   eager: false,
 };
 
+/** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
+const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
 /** A request under another User-Agent of the same address follows a redirect only this soon. */
 const OTHER_AGENT_MS = 5000;
 /** Routes whose targets are learned, at most. */
@@ -158,6 +160,11 @@ interface Open {
   decided: boolean;
   /** Exact: requests to the Location from the same address under another User-Agent. */
   others: Item[] | null;
+  /**
+   * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
+   * the log does not record scheme or host, so a request to that path cannot be told from asking again.
+   */
+  blind: boolean;
 }
 
 interface Ident {
@@ -361,6 +368,7 @@ export class PairingEngine {
       url: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`,
       decided: false,
       others: target ? [] : null,
+      blind: target !== null && target.path === r.target && ABSOLUTE_LOCATION.test(r.location ?? '') && (r.scheme === null || r.host === null),
     };
     if (target) {
       // What the route redirects to, for the routes of other inputs that do not log Location.
@@ -483,6 +491,7 @@ export class PairingEngine {
     const f = c.rec;
     const d = c.t - x.item.t;
     if (x.target) {
+      if (x.blind && (f.scheme === null || f.host === null)) return null;
       if (matches(x.target, f)) {
         // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
         if (d <= 0 && leadsTo(f, r)) return null;
@@ -583,6 +592,14 @@ export class PairingEngine {
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
         return this.pair(id, x.item, { mode, chain, leftSite: true, target: targetText(x.target) });
       }
+      if (x.blind) {
+        return this.pair(id, x.item, {
+          mode,
+          chain,
+          undetermined: 'the Location differs from the request only in scheme or host, which this log does not record',
+          target: targetText(x.target),
+        });
+      }
       return this.pair(id, x.item, {
         mode,
         chain,
@@ -637,7 +654,9 @@ export class PairingEngine {
     if (!followUp || !sure) return;
     const d = followUp.t - x.item.t;
     this.lessons.push(() => this.delays.learn(d));
-    if (x.target?.host && x.target.scheme) this.origins.add(`${x.target.scheme}://${x.target.host}`);
+    // An absolute Location followed to another path shows its origin is served here (a followed http → https
+    // to the same path shows nothing: the request may have been the client asking again).
+    if (x.target?.host && x.target.scheme && x.target.path !== x.item.rec.target) this.origins.add(`${x.target.scheme}://${x.target.host}`);
   }
 
   /**
