@@ -37,10 +37,10 @@ export interface LineOptions {
 
 export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
   const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let carry: Buffer[] = [];
-  let carryLen = 0;
+  let carryState: Buffer[] = [];
+  let carryLenState = 0;
   /** Bytes of an over-long line seen so far; -1 when not in one. */
-  let skipping = -1;
+  let skippingState = -1;
   let lineNo = 1;
   /** Bytes held back at the start of the input until it is known whether they are a BOM. */
   let start: Buffer | null = Buffer.alloc(0);
@@ -48,16 +48,16 @@ export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: 
   const decode = (b: Buffer, from: number, to: number) => b.toString('utf8', from, to > from && b[to - 1] === 13 ? to - 1 : to);
   /** The pending partial line as one finished line (at the end of the input, or before RESTART). */
   const flush = (batch: LineBatch) => {
-    if (skipping >= 0) {
-      (batch.long ??= []).push({ index: batch.lines.length, bytes: skipping });
+    if (skippingState >= 0) {
+      (batch.long ??= []).push({ index: batch.lines.length, bytes: skippingState });
       batch.lines.push('');
-      skipping = -1;
-    } else if (carryLen > 0) {
-      const whole = carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
+      skippingState = -1;
+    } else if (carryLenState > 0) {
+      const whole = carryState.length === 1 ? carryState[0]! : Buffer.concat(carryState, carryLenState);
       batch.lines.push(decode(whole, 0, whole.length));
     }
-    carry = [];
-    carryLen = 0;
+    carryState = [];
+    carryLenState = 0;
   };
   const emit = function* (batch: LineBatch): Generator<LineBatch> {
     if (batch.lines.length) {
@@ -75,8 +75,8 @@ export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: 
       // What was read of the last line is still a line (a partial one): it is counted, then the error goes on.
       const batch: LineBatch = { first: lineNo, lines: [] };
       if (start && start.length) {
-        carry = [start];
-        carryLen = start.length;
+        carryState = [start];
+        carryLenState = start.length;
       }
       flush(batch);
       if (batch.lines.length) batch.cut = true;
@@ -87,8 +87,8 @@ export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: 
     if (r.value === RESTART) {
       const batch: LineBatch = { first: lineNo, lines: [] };
       if (start && start.length) {
-        carry = [start];
-        carryLen = start.length;
+        carryState = [start];
+        carryLenState = start.length;
       }
       flush(batch);
       yield* emit(batch);
@@ -108,52 +108,78 @@ export async function* readLines(chunks: AsyncIterable<Buffer | Restart>, opts: 
     }
     const batch: LineBatch = { first: lineNo, lines: [] };
     const lines = batch.lines;
-    let from = 0;
-    const n = buf.length;
-    while (from < n) {
-      const nl = buf.indexOf(10, from);
-      const end = nl < 0 ? n : nl;
-      const seg = end - from;
-      if (skipping >= 0) {
-        skipping += seg;
-        if (nl < 0) break;
-        (batch.long ??= []).push({ index: lines.length, bytes: skipping });
-        lines.push('');
-        skipping = -1;
-      } else if (carryLen + seg > max + (nl >= 0 && end > 0 && buf[end - 1] === 13 ? 1 : 0)) {
-        // Too long to keep: counted, not held.
-        const bytes = carryLen + seg;
-        carry = [];
-        carryLen = 0;
-        if (nl < 0) {
-          skipping = bytes;
-          break;
-        }
-        (batch.long ??= []).push({ index: lines.length, bytes: buf[end - 1] === 13 ? bytes - 1 : bytes });
-        lines.push('');
-      } else if (nl < 0) {
-        carry.push(Buffer.from(buf.subarray(from))); // a copy: the chunk itself can go
-        carryLen += seg;
-        break;
-      } else if (carryLen > 0) {
-        // Only the partial line carried over is joined with the head of this chunk, not the whole chunk.
-        carry.push(buf.subarray(from, end));
-        const whole = Buffer.concat(carry, carryLen + seg);
-        carry = [];
-        carryLen = 0;
-        lines.push(decode(whole, 0, whole.length));
-      } else {
-        lines.push(decode(buf, from, end));
-      }
-      from = nl + 1;
+    const st: SplitState = { carry: carryState, carryLen: carryLenState, skipping: skippingState };
+    split(buf, batch, st, max);
+    skippingState = st.skipping;
+    carryState = st.carry;
+    carryLenState = st.carryLen;
+    if (lines.length) {
+      yield batch;
+      lineNo += lines.length;
     }
-    yield* emit(batch);
   }
   const batch: LineBatch = { first: lineNo, lines: [] };
   if (start && start.length) {
-    carry = [start];
-    carryLen = start.length;
+    carryState = [start];
+    carryLenState = start.length;
   }
   flush(batch);
   yield* emit(batch);
+}
+
+interface SplitState {
+  carry: Buffer[];
+  carryLen: number;
+  skipping: number;
+}
+
+/** Cuts one chunk into `batch` (a plain function, not part of the generator, so that V8 optimises its loop). */
+function split(buf: Buffer, batch: LineBatch, st: SplitState, max: number): void {
+  let from = 0;
+  // Locals in the loop, written back at the end.
+  let skipping = st.skipping;
+  let carry = st.carry;
+  let carryLen = st.carryLen;
+  const lines = batch.lines;
+  const n = buf.length;
+  while (from < n) {
+    const nl = buf.indexOf(10, from);
+    const end = nl < 0 ? n : nl;
+    const seg = end - from;
+    if (skipping >= 0) {
+      skipping += seg;
+      if (nl < 0) break;
+      (batch.long ??= []).push({ index: lines.length, bytes: skipping });
+      lines.push('');
+      skipping = -1;
+    } else if (carryLen + seg > max && !(nl >= 0 && carryLen + seg === max + 1 && buf[end - 1] === 13)) {
+      // Too long to keep: counted, not held.
+      const bytes = carryLen + seg;
+      carry = [];
+      carryLen = 0;
+      if (nl < 0) {
+        skipping = bytes;
+        break;
+      }
+      (batch.long ??= []).push({ index: lines.length, bytes: buf[end - 1] === 13 ? bytes - 1 : bytes });
+      lines.push('');
+    } else if (nl < 0) {
+      carry.push(Buffer.from(buf.subarray(from))); // a copy: the chunk itself can go
+      carryLen += seg;
+      break;
+    } else if (carryLen > 0) {
+      // Only the partial line carried over is joined with the head of this chunk, not the whole chunk.
+      carry.push(buf.subarray(from, end));
+      const whole = Buffer.concat(carry, carryLen + seg);
+      carry = [];
+      carryLen = 0;
+      lines.push(whole.toString('utf8', 0, whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length));
+    } else {
+      lines.push(buf.toString('utf8', from, end > from && buf[end - 1] === 13 ? end - 1 : end));
+    }
+    from = nl + 1;
+  }
+  st.skipping = skipping;
+  st.carry = carry;
+  st.carryLen = carryLen;
 }

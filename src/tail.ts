@@ -52,20 +52,25 @@ export async function* tailFile(path: string, signal: AbortSignal, opts: TailOpt
   let opened = false;
   const buf = Buffer.alloc(CHUNK);
   const pause = () => sleep(pollMs, undefined, { signal }).catch(() => undefined);
-  const readAt = async (h: FileHandle): Promise<Buffer | null> => {
-    const { bytesRead } = await h.read(buf, 0, CHUNK, pos);
-    if (bytesRead === 0) return null;
-    pos += bytesRead;
-    const out = Buffer.from(buf.subarray(0, bytesRead));
-    mark = bytesRead >= MARK ? out.subarray(bytesRead - MARK) : Buffer.concat([mark ?? Buffer.alloc(0), out]).subarray(-MARK);
-    return out;
-  };
   /** Does the file still hold, just before `pos`, the bytes last read there? */
   const stillHolds = async (h: FileHandle): Promise<boolean> => {
     if (!mark || mark.length === 0) return true;
     const check = Buffer.alloc(mark.length);
     const { bytesRead } = await h.read(check, 0, mark.length, pos - mark.length);
     return bytesRead === mark.length && check.equals(mark);
+  };
+  /**
+   * The next bytes at `pos`; null at the end; 'truncated' when the file no longer holds what was read before
+   * them (checked after the read: a truncation and new writes between two reads cannot pass as more of the file).
+   */
+  const readAt = async (h: FileHandle): Promise<Buffer | null | 'truncated'> => {
+    const { bytesRead } = await h.read(buf, 0, CHUNK, pos);
+    if (bytesRead === 0) return null;
+    if (!(await stillHolds(h))) return 'truncated';
+    pos += bytesRead;
+    const out = Buffer.from(buf.subarray(0, bytesRead));
+    mark = bytesRead >= MARK ? out.subarray(bytesRead - MARK) : Buffer.concat([mark ?? Buffer.alloc(0), out]).subarray(-MARK);
+    return out;
   };
   try {
     while (!signal.aborted) {
@@ -88,6 +93,13 @@ export async function* tailFile(path: string, signal: AbortSignal, opts: TailOpt
         }
       }
       const data = await readAt(fh);
+      if (data === 'truncated') {
+        opts.onEvent?.({ kind: 'truncated', path });
+        pos = 0;
+        mark = null;
+        yield RESTART;
+        continue;
+      }
       if (data) {
         yield data;
         continue;
@@ -103,7 +115,7 @@ export async function* tailFile(path: string, signal: AbortSignal, opts: TailOpt
       }
       if (now && now.ino !== ino) {
         // Rotated: what was written to the old file before the move is read first.
-        for (let d = await readAt(fh); d; d = await readAt(fh)) yield d;
+        for (let d = await readAt(fh); d && d !== 'truncated'; d = await readAt(fh)) yield d;
         await fh.close();
         fh = null;
         opts.onEvent?.({ kind: 'replaced', path });

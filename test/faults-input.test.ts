@@ -107,18 +107,19 @@ describe('a followed file that is truncated (row 6, copytruncate)', () => {
     const ac = new AbortController();
     const events: FollowEvent['kind'][] = [];
     const got: { no: number; line: string }[] = [];
+    let rewritten = false;
     const reading = (async () => {
       for await (const b of readLines(tailFile(f, ac.signal, { pollMs: 20, onEvent: (e) => events.push(e.kind) }))) {
         b.lines.forEach((line, i) => got.push({ no: b.first + i, line }));
+        if (!rewritten && got.length >= 10) {
+          // Truncate and write more than there was, right after a read and before the next one: neither the
+          // size nor a poll in between can tell.
+          rewritten = true;
+          writeFileSync(f, `${fresh.join('\n')}\n`);
+        }
       }
     })();
-    const until = async (n: number) => {
-      for (let t = 0; got.length < n && t < 200; t++) await new Promise((r) => setTimeout(r, 10));
-    };
-    await until(10);
-    // Truncate and, before the next poll, write more than there was: size alone cannot tell.
-    writeFileSync(f, `${fresh.join('\n')}\n`);
-    await until(30);
+    for (let t = 0; got.length < 30 && t < 300; t++) await new Promise((r) => setTimeout(r, 10));
     ac.abort();
     await reading;
     expect(got.slice(10).map((l) => l.line)).toEqual(fresh);
