@@ -43,6 +43,8 @@ interface ClientAcc {
   undetermined: number;
   otherAgent: number;
   misresolved: number;
+  /** Of the unfollowed, those whose original was re-sent instead (original-retried). */
+  retried: number;
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   examples: Map<PairFinding, Example>;
@@ -59,6 +61,7 @@ function newClientAcc(): ClientAcc {
     undetermined: 0,
     otherAgent: 0,
     misresolved: 0,
+    retried: 0,
     violations: { '303': 0, '307': 0, '308': 0 },
     findings: {},
     examples: new Map(),
@@ -71,7 +74,10 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
   if (p.followUp) acc.followed++;
   else if (UNFOLLOWED_FINDINGS.has(c.finding)) {
     acc.unfollowed++;
-    if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
+    // A re-sent original (a second click on Pay while the first was on its way) is a duplicate-submission
+    // risk of its own, not the sign of a client that does not follow: the verdict counts only what was left.
+    if (c.finding === 'original-retried') acc.retried++;
+    else if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
   }
   if (p.undetermined !== null) acc.undetermined++;
   else if (p.mode === 'exact') acc.exact++;
@@ -266,7 +272,7 @@ export class Analyzer {
     }
     for (const [key, a] of this.clients) {
       const { address, userAgent } = splitClientKey(key);
-      const verdicts = verdictsOf(a.violations, a.unfollowed, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined);
+      const verdicts = verdictsOf(a.violations, a.unfollowed - a.retried, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined);
       const examples = [...a.examples.values()]
         .filter((e) => e.finding !== 'followed')
         .sort((x, y) => PAIR_RANK.get(x.finding)! - PAIR_RANK.get(y.finding)!);

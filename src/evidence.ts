@@ -33,8 +33,9 @@ export function tokensOf(target: string): Map<string, string> {
   return out;
 }
 
-/** Long enough, or id-like, to be worth carrying from a redirect to its target. */
+/** A number (an id however short), long enough with a digit, or long: worth carrying from a redirect to its target. */
 function distinctive(s: string): boolean {
+  if (/^\d+$/.test(s)) return true;
   if (s.length < 3) return false;
   if (/\d/.test(s)) return true;
   return s.length >= 12;
@@ -88,7 +89,12 @@ interface Model {
   support: Map<string, number>;
   /** How often each template was the very first request after the redirect. */
   firsts: Map<string, number>;
+  /** Which clients (a few) asked for each template first: one busy client is not a population. */
+  firstBy: Map<string, Set<string>>;
 }
+
+/** A route's target is learnt from the population only when this many clients agree. */
+const MIN_CLIENTS = 3;
 
 export interface Learned {
   template: string;
@@ -111,7 +117,7 @@ export class TargetModel {
     let m = this.models.get(key);
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
-      m = { n: 0, exact: 0, support: new Map(), firsts: new Map() };
+      m = { n: 0, exact: 0, support: new Map(), firsts: new Map(), firstBy: new Map() };
       this.models.set(key, m);
     }
     return m;
@@ -127,11 +133,16 @@ export class TargetModel {
   }
 
   /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
-  observe(key: string, templates: readonly string[]): void {
+  observe(key: string, templates: readonly string[], client: string): void {
     const m = this.model(key);
     m.n++;
     const first = templates[0];
-    if (first !== undefined) m.firsts.set(first, (m.firsts.get(first) ?? 0) + 1);
+    if (first !== undefined) {
+      m.firsts.set(first, (m.firsts.get(first) ?? 0) + 1);
+      let who = m.firstBy.get(first);
+      if (!who) m.firstBy.set(first, (who = new Set()));
+      if (who.size < MIN_CLIENTS) who.add(client);
+    }
     const seen = new Set<string>();
     for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
       const t = templates[i]!;
@@ -163,7 +174,7 @@ export class TargetModel {
       return share >= 0.8 ? { template: best, share, exact: true } : null;
     }
     // The population: enough redirects, most of them followed first by one template, well ahead of any other.
-    if (m.n < 4 || b < 0.4 * m.n || b < 2 * second) return null;
+    if (m.n < 4 || b < 0.4 * m.n || b < 2 * second || (m.firstBy.get(best)?.size ?? 0) < MIN_CLIENTS) return null;
     return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false };
   }
 }
@@ -182,6 +193,7 @@ function add(m: Model, t: string, w: number): void {
     if (low !== null) {
       m.support.delete(low);
       m.firsts.delete(low);
+      m.firstBy.delete(low);
     }
   }
 }
@@ -218,9 +230,10 @@ export class DelayModel {
   score(d: number): number {
     if (this.dirty) this.recompute();
     const s = this.scores[this.bucket(d)]!;
-    // Logged within a second before the redirect: servers log in completion order (a POST after its body was
-    // read or discarded), so this is only a little less likely than just after, whatever the sure pairs say.
-    return d < 0 && d >= -1000 ? Math.max(s, this.scores[this.bucket(0)]! - 1) : s;
+    // Logged before the redirect, within the reorder allowance: servers log in completion order (a POST after
+    // its body was read or discarded, which takes as long as the upload), so this is only a little less likely
+    // than just after, whatever the sure pairs say.
+    return d < 0 && d >= -this.reorderMs ? Math.max(s, this.scores[this.bucket(0)]! - (d >= -1000 ? 1 : 1.5)) : s;
   }
 
   private recompute(): void {

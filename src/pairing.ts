@@ -475,6 +475,7 @@ export class PairingEngine {
       assigned.set(e.x, e);
       owner.set(e.c, e);
     }
+    improve(contenders, byX, assigned, owner);
     const overlapping = contested(assigned, this.opts.reorderMs);
     for (const x of due) {
       const e = assigned.get(x) ?? null;
@@ -586,7 +587,7 @@ export class PairingEngine {
     const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
     const retried = isSafe(r.method)
       ? null
-      : (laterRequests(id, x.item.t, this.opts.windowMs, x.item).find((c) => c.method === r.method && sameRequestUrl(c, r)) ?? null);
+      : (laterRequests(id, x.item.t - this.opts.reorderMs, this.opts.windowMs + this.opts.reorderMs, x.item).find((c) => c.method === r.method && sameRequestUrl(c, r)) ?? null);
     if (why !== null) return this.pair(id, x.item, { mode, chain, undetermined: why });
     if (x.target) {
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
@@ -612,10 +613,8 @@ export class PairingEngine {
     // Inferred and nothing taken: unfollowed only where the route's target is known.
     const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
     if (openAtEnd) return this.pair(id, x.item, { mode, chain, openAtEnd });
-    if (!learned) {
-      if (retried) return this.pair(id, x.item, { mode, chain, retried, confidence: 0.5 });
-      return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
-    }
+    // Without knowing where the route leads, not even a re-sent original shows that the client did not follow.
+    if (!learned) return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
     const self = templateOf(x.tokens!, r.target);
     const loop = learned.template === self || [...chain.visited].some((t) => templateOf(x.tokens!, t) === learned.template);
     return this.pair(id, x.item, { mode, chain, retried, loop, confidence: learned.share });
@@ -674,8 +673,8 @@ export class PairingEngine {
       if (items[i]!.t > x.item.t + OBSERVE_MS) break;
       seen.push(templateOf(x.tokens!, c.target));
     }
-    this.targets.observe(x.url, seen);
-    this.targets.observe(x.route, seen);
+    this.targets.observe(x.url, seen, x.ident.client);
+    this.targets.observe(x.route, seen, x.ident.client);
   }
 
   /** The Location names a host or scheme these logs do not show being served. */
@@ -750,7 +749,7 @@ export class PairingEngine {
   }
 }
 
-/** The client's unclaimed requests from `t0` to the end of the window, but `self` (for a re-sent original). */
+/** The client's unclaimed requests from `t0` for `windowMs`, but `self` (for a re-sent original: logged within the reorder allowance before the redirect too). */
 function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): HttpRecord[] {
   const out: HttpRecord[] = [];
   const items = id.items;
@@ -760,6 +759,49 @@ function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): Htt
     if (c !== self && !c.claimed) out.push(c.rec);
   }
   return out;
+}
+
+/**
+ * Takes the greedy assignment (strongest pairs first) closer to the best total: a redirect left without a
+ * follow-up takes one from another redirect when that one can take a free request instead and the total
+ * evidence grows (two redirects each preceded by its follow-up, in completion order, no longer leave one
+ * unfollowed because the first took the second's). Repeated until nothing improves.
+ */
+function improve(xs: Open[], byX: Map<Open, Edge[]>, assigned: Map<Open, Edge>, owner: Map<Item, Edge>): void {
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    for (const x of xs) {
+      if (assigned.has(x)) continue;
+      let best: { e: Edge; o: Edge; a: Edge } | null = null;
+      let gain = 0;
+      for (const e of byX.get(x) ?? []) {
+        const o = owner.get(e.c);
+        if (!o) {
+          best = null;
+          assigned.set(x, e);
+          owner.set(e.c, e);
+          changed = true;
+          break;
+        }
+        for (const a of byX.get(o.x) ?? []) {
+          if (a === o || owner.has(a.c)) continue;
+          const g = e.score + a.score - o.score;
+          if (g > gain) {
+            gain = g;
+            best = { e, o, a };
+          }
+        }
+      }
+      if (best) {
+        assigned.set(best.o.x, best.a);
+        owner.set(best.a.c, best.a);
+        assigned.set(x, best.e);
+        owner.set(best.e.c, best.e);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
 }
 
 const OVERLAP =
