@@ -47,6 +47,12 @@ export function renderMarkdown(hostile: AuditReport): string {
     `- **Violations:** ${n(viol)} (303 ×${n(t.violations['303'])}, 307 ×${n(t.violations['307'])}, 308 ×${n(t.violations['308'])})`,
     `- **Clients:** ${n(t.clients)}${verdicts.length ? ` (${verdicts.join(', ')})` : ''}`,
   );
+  if (t.pairing.undetermined) {
+    const why = Object.entries(t.pairing.undeterminedWhy ?? {}).map(([w, k]) => `${n(k)} × ${w}`);
+    out.push(
+      `- **Undetermined:** ${n(t.pairing.undetermined)} pairs the log cannot decide (${why.join('; ')}). Log the Location header (nginx \`$sent_http_location\`, Apache \`%{Location}o\`) to decide them.`,
+    );
+  }
   if (t.pairing.inferred > 0) {
     out.push('- Location is not in this log: targets were inferred from where clients went next.');
   }
@@ -89,6 +95,29 @@ export function renderMarkdown(hostile: AuditReport): string {
       out.push(row([code(c.address), ua(c), n(c.redirects), n(c.unfollowed), ex ? example(ex) : '']));
     }
     more(out, notFollowing.length, MAX_NOT_FOLLOWING, 'clients');
+  }
+
+  // Clients whose every pair is undetermined, and relative Locations requested as written.
+  const misresolving = report.clients.filter((c) => c.verdicts.includes('misresolves-location'));
+  if (misresolving.length) {
+    out.push('', `### Clients that request a relative Location without resolving it (${n(misresolving.length)})`, '');
+    out.push('| Address | User-Agent | Redirects | Example |', '| --- | --- | ---: | --- |');
+    for (const c of misresolving.slice(0, MAX_NOT_FOLLOWING)) {
+      const ex = c.examples.find((e) => e.finding === 'location-misresolved') ?? c.examples[0];
+      out.push(row([code(c.address), ua(c), n(c.redirects), ex ? example(ex) : '']));
+    }
+    more(out, misresolving.length, MAX_NOT_FOLLOWING, 'clients');
+  }
+  const undetermined = report.clients.filter((c) => c.verdict === 'undetermined');
+  if (undetermined.length) {
+    out.push('', `### Clients this log cannot judge (${n(undetermined.length)})`, '');
+    out.push('Every pair of these clients is undetermined: log the Location header to decide them.', '');
+    out.push('| Address | User-Agent | Redirects | Example |', '| --- | --- | ---: | --- |');
+    for (const c of undetermined.slice(0, MAX_NOT_FOLLOWING)) {
+      const ex = c.examples[0];
+      out.push(row([code(c.address), ua(c), n(c.redirects), ex ? example(ex) : '']));
+    }
+    more(out, undetermined.length, MAX_NOT_FOLLOWING, 'clients');
   }
 
   // Monitoring.

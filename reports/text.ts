@@ -47,6 +47,11 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
       ),
     );
   }
+  if (t.pairing.undetermined) {
+    out.push(`${bold('Undetermined')} ${n(t.pairing.undetermined)} pairs the log cannot decide (neither followed nor unfollowed, never a violation):`);
+    for (const [why, k] of Object.entries(t.pairing.undeterminedWhy ?? {})) out.push(`  ${n(k)} × ${why}`);
+    out.push(dim('  (log the Location header, nginx $sent_http_location or Apache %{Location}o, to decide them)'));
+  }
   const viol = violationTotal(t.violations);
   out.push(
     `${bold('Violations')} ${viol ? red(n(viol)) : green('0')}: 303 ×${n(t.violations['303'])}, 307 ×${n(t.violations['307'])}, 308 ×${n(t.violations['308'])}`,
@@ -77,7 +82,11 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
   const nof = report.clients.filter((cl) => cl.verdict === 'does-not-follow');
   section('Clients that mishandle 303 or 307', mis, red);
   section('Clients that mishandle 308', mis308, red);
+  const misres = report.clients.filter((cl) => !mis.includes(cl) && !mis308.includes(cl) && is('misresolves-location')(cl));
+  section('Clients that request a relative Location without resolving it', misres, red);
   section('Clients that do not follow', nof, yellow);
+  const und = report.clients.filter((cl) => cl.verdict === 'undetermined');
+  section('Clients this log cannot judge (every pair undetermined)', und, dim);
   const correct = report.clients.filter((cl) => cl.verdict === 'correct').length;
   if (correct) out.push('', `${green(`${n(correct)} client${correct === 1 ? '' : 's'}`)} handled every redirect correctly.`);
 

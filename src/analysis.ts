@@ -45,6 +45,8 @@ interface ClientAcc {
   misresolved: number;
   /** Of the unfollowed, those whose original was re-sent instead (original-retried). */
   retried: number;
+  /** For the totals only: why pairs were undetermined (a handful of reasons). */
+  why?: Map<string, number>;
   violations: ViolationCounts;
   findings: Partial<Record<PairFinding, number>>;
   examples: Map<PairFinding, Example>;
@@ -79,7 +81,10 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
     if (c.finding === 'original-retried') acc.retried++;
     else if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
   }
-  if (p.undetermined !== null) acc.undetermined++;
+  if (p.undetermined !== null) {
+    acc.undetermined++;
+    if (acc.why) acc.why.set(p.undetermined, (acc.why.get(p.undetermined) ?? 0) + 1);
+  }
   else if (p.mode === 'exact') acc.exact++;
   else acc.inferred++;
   if (p.otherAgent !== null) acc.otherAgent++;
@@ -101,7 +106,7 @@ export class Analyzer {
   private readonly maxClients: number;
   private evicted = 0;
   /** Every pair counted, whatever became of its client's entry. */
-  private readonly all: ClientAcc = newClientAcc();
+  private readonly all: ClientAcc = { ...newClientAcc(), why: new Map() };
   private inputNames: string[] = [];
   private records = 0;
   private notModified = 0;
@@ -215,6 +220,7 @@ export class Analyzer {
       finding: c.finding,
       why: detach(c.why),
       mode: p.mode,
+      confidence: p.confidence,
       redirect: this.ref(p.redirect),
       followUp: p.followUp ? this.ref(p.followUp) : p.retried ? this.ref(p.retried) : null,
     };
@@ -339,6 +345,7 @@ function pairingOf(a: ClientAcc): ClientReport['pairing'] {
     inferred: a.inferred,
     ...(a.undetermined ? { undetermined: a.undetermined } : {}),
     ...(a.otherAgent ? { otherAgent: a.otherAgent } : {}),
+    ...(a.why?.size ? { undeterminedWhy: Object.fromEntries([...a.why].sort((x, y) => y[1] - x[1])) } : {}),
   };
 }
 

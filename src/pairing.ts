@@ -719,12 +719,12 @@ export class PairingEngine {
       openAtEnd: false,
       loop: false,
       target: null,
-      confidence: p.mode === 'exact' ? 1 : 0,
       undetermined: null,
       leftSite: false,
       misresolved: false,
       otherAgent: null,
       ...rest,
+      confidence: p.undetermined ? 0 : p.mode === 'exact' ? 1 : Math.round((p.confidence ?? 0) * 100) / 100,
       hop: chain.hops,
       chain: chain.id,
     };

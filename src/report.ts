@@ -22,6 +22,8 @@ export interface Pairing {
   inferred: number;
   undetermined?: number;
   otherAgent?: number;
+  /** In the totals: why pairs were undetermined, with how many each. */
+  undeterminedWhy?: Record<string, number>;
 }
 
 /** A record as the report shows it: where it is in the input and what it said. */
@@ -39,6 +41,8 @@ export interface Example {
   finding: PairFinding;
   why: string;
   mode: PairMode;
+  /** How sure the pairing is, 0 to 1 (1: the Location is logged; see docs/semantics.md, 3.3). */
+  confidence: number;
   redirect: RecordRef;
   followUp: RecordRef | null;
 }

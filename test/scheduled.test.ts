@@ -99,8 +99,13 @@ describe('narrowing', () => {
   it('--max-clients keeps the most recently seen clients and counts the ones it dropped', () => {
     const all = json(['--log-format', FULL_FORMAT, FULL]).report;
     const capped = json(['--log-format', FULL_FORMAT, '--max-clients', '3', FULL]).report;
-    // The capture drives its clients one after another; the last three with redirects are kept.
-    expect(capped.clients.map((c) => c.address).sort()).toEqual(['127.0.0.40', '127.0.0.41', '127.0.0.42']);
+    // The capture drives its clients one after another; the last three with redirects are kept (LWP, then the
+    // two clients behind the proxy address, which come last).
+    expect(capped.clients.map((c) => `${c.address} ${c.userAgent}`).sort()).toEqual([
+      '127.0.0.1 curl/7.88.1',
+      '127.0.0.1 python-requests/2.28.1',
+      '127.0.0.42 libwww-perl/6.68',
+    ]);
     expect(capped.totals.evictedClients).toBeGreaterThanOrEqual(all.clients.length - 3);
     // Dropping a client's entry drops nothing from the totals.
     const { clients: _a, evictedClients: _b, verdicts: _c, ...countsAll } = all.totals;
