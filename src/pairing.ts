@@ -24,7 +24,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, templateOf, tokensOf } from './evidence.js';
+import { DelayModel, TargetModel, carried, templateOf, tokensOf, type Learned } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -108,6 +108,13 @@ export const DEFAULT_PAIRING: PairingOptions = {
 
 /** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
 const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
+/** Requests looked at around a redirect, before it (logged early) and after it. */
+const SCAN_BEFORE = 32;
+const SCAN_AFTER = 160;
+/** A client's requests kept at most (a client sending thousands in one window keeps its latest). */
+const MAX_ITEMS = 4096;
+/** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
+const FORCED = Number.NEGATIVE_INFINITY;
 /** A request under another User-Agent of the same address follows a redirect only this soon. */
 const OTHER_AGENT_MS = 5000;
 /** Routes whose targets are learned, at most. */
@@ -136,6 +143,8 @@ interface Chain {
 
 interface Item {
   rec: HttpRecord;
+  /** Its URL as a template with no redirect's tokens in it (computed once, when first needed). */
+  plain: string | null;
   /**
    * Its time for ordering: the logged time, plus a fraction of a millisecond for each earlier line of the same
    * input at the same logged time (a log with one-second times keeps its lines' order within the second; two
@@ -160,6 +169,9 @@ interface Open {
   decided: boolean;
   /** Exact: requests to the Location from the same address under another User-Agent. */
   others: Item[] | null;
+  /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
+  learned: Learned | null;
+  slash: string;
   /**
    * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
    * the log does not record scheme or host, so a request to that path cannot be told from asking again.
@@ -260,6 +272,8 @@ export class PairingEngine {
   private readonly origins = new Set<string>();
   /** What the current batch of decisions taught, applied when the batch is done. */
   private lessons: (() => void)[] = [];
+  /** The templates of the candidates of the redirect being scored, by URL (many candidates share one). */
+  private readonly templates = new Map<string, string>();
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
   private readonly runs: { time: number; n: number }[] = [];
 
@@ -302,8 +316,9 @@ export class PairingEngine {
       run.time = r.time;
       run.n = 0;
     }
-    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, claimed: false, chain: null };
+    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, claimed: false, chain: null };
     insert(id.items, item);
+    if (id.items.length > MAX_ITEMS) id.items.splice(0, id.items.length - MAX_ITEMS);
     if (addr.targets.size > 0) {
       const waiting = addr.targets.get(r.target);
       if (waiting) {
@@ -368,6 +383,8 @@ export class PairingEngine {
       url: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`,
       decided: false,
       others: target ? [] : null,
+      learned: null,
+      slash: target ? '' : withSlash(r.target),
       blind: target !== null && target.path === r.target && ABSOLUTE_LOCATION.test(r.location ?? '') && (r.scheme === null || r.host === null),
     };
     if (target) {
@@ -384,7 +401,7 @@ export class PairingEngine {
     this.openN++;
     if (id.open.length > this.opts.maxPendingPerClient) {
       const out: Decision[] = [];
-      this.solve(id, id.open[0]!.item.t + 1, out);
+      this.solve(id, FORCED, out, null, id.open[0]!);
       this.publish(out);
     }
   }
@@ -424,42 +441,53 @@ export class PairingEngine {
   }
 
   /** Assigns follow-ups to the identity's redirects due by `cutoff` (later ones compete but wait). */
-  private solve(id: Ident, cutoff: number, out: Decision[], only: Open | null = null): void {
+  private solve(id: Ident, cutoff: number, out: Decision[], only: Open | null = null, oldest: Open | null = null): void {
     const due: Open[] = [];
     if (only) due.push(only);
+    else if (oldest) due.push(oldest);
     else for (const o of id.open) if (o.item.t < cutoff) due.push(o);
     if (due.length === 0) return;
     const W = this.opts.windowMs;
     const back = this.opts.reorderMs;
     const hi = due[due.length - 1]!.item.t + W;
-    const contenders = only ? due : id.open.filter((o) => o.item.t - back <= hi);
-    const lo = due[0]!.item.t - back;
+    const dueSet = new Set(due);
+    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && o.item.t - back <= hi);
+    // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
+    if (cutoff === FORCED) contenders = contenders.slice(0, 8);
     const items = id.items;
-    let from = lowerBound(items, lo);
     const edges: Edge[] = [];
     const byX = new Map<Open, Edge[]>();
-    for (const x of contenders) {
-      const list: Edge[] = [];
+    // The due redirects look at the requests around them, nearest first in each direction: a bounded number, so
+    // that a busy client (a NAT office, a crawler) costs the same per redirect as a quiet one.
+    const wanted = new Set<Item>();
+    for (const x of due) {
       const t0 = x.item.t;
-      for (let i = from; i < items.length; i++) {
+      const around: Item[] = [];
+      const at = lowerBound(items, t0);
+      for (let i = at - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
         const c = items[i]!;
-        const t = c.t;
-        if (t < t0 - back) continue;
-        if (t > t0 + W) break;
-        if (c === x.item || c.claimed) continue;
-        const e = this.evidence(x, c);
-        if (e) list.push(e);
+        if (c.t < t0 - back) break;
+        around.push(c);
       }
-      // The first request after the redirect that fits, of those that fit alike, is the likelier follow-up.
-      const firsts = new Set<string>();
-      for (const e of list) {
-        if (e.c.t < t0 || firsts.has(e.key)) continue;
-        firsts.add(e.key);
-        e.score += x.target ? FIRST.exact : FIRST.inferred;
+      around.reverse();
+      for (let i = at, n = 0; i < items.length && n < SCAN_AFTER; i++, n++) {
+        const c = items[i]!;
+        if (c.t > t0 + W) break;
+        around.push(c);
       }
-      for (let k = list.length - 1; k >= 0; k--) if (!(list[k]!.score >= ACCEPT)) list.splice(k, 1);
+      const list = this.edgesOf(x, around);
+      for (const e of list) wanted.add(e.c);
       byX.set(x, list);
       for (const e of list) edges.push(e);
+    }
+    // The redirects still waiting compete only for the requests the due ones want.
+    if (wanted.size > 0) {
+      const pool = [...wanted].sort(compareItems);
+      for (const x of contenders) {
+        const list = this.edgesOf(x, pool.filter((c) => c.t >= x.item.t - back && c.t <= x.item.t + W));
+        byX.set(x, list);
+        for (const e of list) edges.push(e);
+      }
     }
     edges.sort(
       (a, b) =>
@@ -475,15 +503,47 @@ export class PairingEngine {
       assigned.set(e.x, e);
       owner.set(e.c, e);
     }
-    improve(contenders, byX, assigned, owner);
+    improve([...due, ...contenders], byX, assigned, owner);
     const overlapping = contested(assigned, this.opts.reorderMs);
     for (const x of due) {
       const e = assigned.get(x) ?? null;
       out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
     }
     id.open = id.open.filter((o) => !o.decided);
-    from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
+    const from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
     this.prune(id, from);
+  }
+
+  /** The accepted pairs of `x` with these requests (in time order), the first of each kind after it favoured. */
+  private edgesOf(x: Open, around: Item[]): Edge[] {
+    const t0 = x.item.t;
+    if (!x.target) x.learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    this.templates.clear();
+    const list: Edge[] = [];
+    for (const c of around) {
+      if (c === x.item || c.claimed) continue;
+      const e = this.evidence(x, c);
+      if (e) list.push(e);
+    }
+    // The first request after the redirect that fits, of those that fit alike, is the likelier follow-up.
+    const firsts = new Set<string>();
+    for (const e of list) {
+      if (e.c.t < t0 || firsts.has(e.key)) continue;
+      firsts.add(e.key);
+      e.score += x.target ? FIRST.exact : FIRST.inferred;
+    }
+    return list.filter((e) => e.score >= ACCEPT);
+  }
+
+  /** `c`'s URL as a template of `x`'s tokens. */
+  private templateOf(x: Open, c: Item): string {
+    const target = c.rec.target;
+    let t = this.templates.get(target);
+    if (t === undefined) {
+      t = templateFor(x.tokens!, c);
+      if (this.templates.size < 4096) this.templates.set(target, t);
+    }
+    return t;
   }
 
   /** The evidence that `c` follows `x`, or null when `c` cannot be its follow-up. */
@@ -504,8 +564,8 @@ export class PairingEngine {
       return null;
     }
     if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
-    const template = templateOf(x.tokens!, f.target);
-    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    const template = this.templateOf(x, c);
+    const learned = x.learned;
     // Asking for the same URL again follows only a route known to redirect to itself (an empty Location).
     if (sameRequestUrl(f, r) && !(learned && learned.template === template)) return null;
     let score = this.delays.score(d);
@@ -517,7 +577,7 @@ export class PairingEngine {
         strong = true;
       } else score -= 2;
     }
-    if (f.target === withSlash(r.target)) {
+    if (f.target === x.slash) {
       score += 8;
       strong = true;
     }
@@ -525,7 +585,7 @@ export class PairingEngine {
       score += 6;
       strong = true;
     }
-    const n = carried(template);
+    const n = x.tokens!.size === 0 ? 0 : carried(template);
     if (n > 0) {
       score += Math.min(2, n) * 3;
       strong = true;
@@ -867,6 +927,15 @@ function rightMatching(group: Edge[]): number {
   let n = 0;
   for (let i = 0; i < group.length; i++) if (tryAssign(i, new Set())) n++;
   return n;
+}
+
+const NO_TOKENS = new Map<string, string>();
+
+/** A request's URL as a template for a redirect with these tokens; most share no token and reuse the plain one. */
+function templateFor(tokens: Map<string, string>, c: Item): string {
+  const target = c.rec.target;
+  for (const k of tokens.keys()) if (target.includes(k)) return templateOf(tokens, target);
+  return (c.plain ??= templateOf(NO_TOKENS, target));
 }
 
 /** A score turned into 0..1: ACCEPT is about 0.6, a logged-Location-strong score near 1. */
