@@ -139,8 +139,8 @@ export class Monitoring {
   private readonly minutes = new Map<number, FigAcc>();
   private lastMinute = Number.NaN;
   private lastMinuteAcc: FigAcc | null = null;
-  /** The chain each redirect waiting for its pair belongs to. */
-  private readonly chainOf = new Map<HttpRecord, ChainAcc>();
+  /** Chains whose last hop was a redirect, by the chain number the pairing engine gave them. */
+  private readonly chainOf = new Map<number, ChainAcc>();
 
   /** With `--route`/`--status`: only the requests it accepts are counted (their follow-ups are still paired). */
   private readonly counts: (r: HttpRecord) => boolean;
@@ -226,8 +226,9 @@ export class Monitoring {
   /** Every decided pair. */
   pair(p: Pair, c: Classification): void {
     const r = p.redirect;
-    let chain = this.chainOf.get(r);
-    if (chain) this.chainOf.delete(r);
+    // The pairing engine numbers chains: every hop of one chain carries the number of its first redirect.
+    let chain = this.chainOf.get(p.chain);
+    if (chain) this.chainOf.delete(p.chain);
     else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false };
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
@@ -243,7 +244,7 @@ export class Monitoring {
         this.finding(route, 'target-rejects-get', this.example(chain, r, f, f));
       }
       if (isRedirect(f.status) && !f.internal) {
-        this.chainOf.set(f, chain);
+        this.chainOf.set(p.chain, chain);
         return;
       }
       if (f.duration !== null) chain.duration += f.duration;
@@ -251,7 +252,9 @@ export class Monitoring {
       this.complete(chain, r, f);
       return;
     }
-    if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
+    // Neither success nor failure: the chain goes on where these logs cannot see (left-site), the log cannot
+    // tell what followed (undetermined), or the input ended first (open-at-end).
+    if (c.finding === 'open-at-end' || c.finding === 'undetermined' || c.finding === 'left-site') return;
     chain.loop ||= p.loop;
     this.incomplete(chain, r);
   }
