@@ -69,6 +69,8 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
       const counts = [`redirects ${cl.redirects}`, `followed ${cl.followed}`];
       if (cl.unfollowed) counts.push(`unfollowed ${cl.unfollowed}`);
       for (const k of ['303', '307', '308'] as const) if (cl.violations[k]) counts.push(`${k} violations ${cl.violations[k]}`);
+      if (cl.pairing.undetermined) counts.push(`undetermined ${cl.pairing.undetermined}`);
+      if (cl.pairing.otherAgent) counts.push(`${cl.pairing.otherAgent} followed under another User-Agent from the same address`);
       out.push(`  ${color(cl.verdicts.join(', '))}  ${cl.address}  ${ua}`);
       out.push(`    ${dim(counts.join(' · '))}`);
       const ex = cl.examples[0];
