@@ -1,26 +1,30 @@
 /**
  * Pairing: every redirect a client receives is matched with "the request that follows" it, or with nothing,
- * or left undecided (docs/semantics.md, "Pairing").
+ * or left undecided (docs/semantics.md, section 3).
  *
  * - A client (an identity) is the remote address (or the first X-Forwarded-For address) plus the User-Agent as
  *   logged. One identity may be several people at once (an office behind NAT): nothing a request does "closes"
  *   another's redirect; every redirect waits for its window, and then the redirects of the identity and the
- *   requests around them are assigned to each other jointly.
+ *   requests near them are assigned to each other jointly.
  * - Each (redirect, candidate) gets a score from the evidence (src/evidence.ts): with Location logged, the
- *   candidate asks for the resolved Location (or requests a relative Location verbatim); without it, a learned
- *   template, the redirect's own tokens carried over, a trailing slash, a Referer, the delay. The candidate's
- *   method and body never count: they are what is judged. The assignment takes the strongest pairs first, each
- *   request following at most one redirect, with "no follow-up in this log" always an option.
- * - Where the evidence does not decide (no strong clue, or another candidate almost as good that would be
- *   judged differently) the pair is `undetermined`, never a violation and never unfollowed. A Location on
- *   another host or scheme whose traffic these logs do not show is `leftSite`.
+ *   candidate asks for the resolved Location (or requests a relative Location verbatim); without it, the route's
+ *   learnt target template, the redirect's own tokens carried over, a trailing slash, a Referer, the delay. The
+ *   candidate's method and body never count: they are what is judged. The assignment takes the strongest pairs
+ *   first, each request following at most one redirect, "no follow-up in this log" always an option, and is then
+ *   improved where moving a follow-up between two redirects raises the total.
+ * - Where the evidence does not decide (no strong clue and no known target, another candidate almost as good
+ *   that would be judged differently, redirects to one URL open at once whose requests could be paired with
+ *   fewer violations) the pair is `undetermined`, never a violation and never unfollowed. A Location on another
+ *   host or scheme whose traffic these logs do not show is `leftSite`.
  * - A follow-up may be logged up to `reorderMs` before its redirect (logs are in completion order).
- * - Decisions depend on the records, not on their order among equal times, the file they came from, or the
- *   thread that parsed them: candidates are ordered by time and content, decisions are taken in batches by
- *   time, and what is learned in a batch is applied after it.
+ * - Decisions depend on the records, not on the order of the files, how lines are split between them, or the
+ *   thread that parsed them: lines of one second keep their order within an input, equal times across inputs
+ *   are ordered by content, and redirects are decided in batches by time, every decision of a batch seeing the
+ *   same model (templates are learnt before the batch's decisions, delays after).
  *
- * Memory is bounded by the redirects still open and the requests of their clients within the window, plus the
- * requests of each client within `reorderMs`; idle clients are swept.
+ * Memory is bounded by the redirects still open and the requests of their clients within the window (4096 a
+ * client at most), plus the requests of each client within `reorderMs`; idle clients are swept. The work per
+ * redirect is bounded by the requests looked at near it (SCAN_BEFORE, SCAN_AFTER).
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
