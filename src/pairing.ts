@@ -309,7 +309,9 @@ export class PairingEngine {
     }
     let id = addr.idents.get(ua);
     if (!id) {
-      id = { addr: detach(addrKey), ua: detach(ua), client: `${addrKey}\u0000${ua}`, items: [], open: [], last: r.time };
+      const a = detach(addrKey);
+      const u = detach(ua);
+      id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time };
       addr.idents.set(id.ua, id);
     }
     if (!(r.time <= id.last)) id.last = r.time;
