@@ -11,6 +11,7 @@
  *   template clearly dominates: a route whose targets are inconsistent (a URL shortener) learns nothing.
  * - Delays: how long clients take to follow, learned from the pairs the engine is sure of.
  */
+import { detach } from '../core/strings.js';
 import { normalisePath } from './routes.js';
 
 /** A redirect's distinctive tokens: path segments that are ids or long, and query values, by position. */
@@ -118,7 +119,7 @@ export class TargetModel {
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
       m = { n: 0, exact: 0, support: new Map(), firsts: new Map(), firstBy: new Map() };
-      this.models.set(key, m);
+      this.models.set(detach(key), m);
     }
     return m;
   }
