@@ -299,7 +299,7 @@ export class PairingEngine {
 
   push(r: HttpRecord): void {
     if (r.time > this.watermark) this.advance(r.time);
-    if (r.scheme && r.host) this.origins.add(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
+    if (r.scheme && r.host) this.served(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
     const addrKey = clientAddress(r, this.opts.clientKey);
     const ua = r.userAgent ?? '';
     let addr = this.addrs.get(addrKey);
@@ -721,7 +721,7 @@ export class PairingEngine {
     this.lessons.push(() => this.delays.learn(d));
     // An absolute Location followed to another path shows its origin is served here (a followed http → https
     // to the same path shows nothing: the request may have been the client asking again).
-    if (x.target?.host && x.target.scheme && x.target.path !== x.item.rec.target) this.origins.add(`${x.target.scheme}://${x.target.host}`);
+    if (x.target?.host && x.target.scheme && x.target.path !== x.item.rec.target) this.served(`${x.target.scheme}://${x.target.host}`);
   }
 
   /**
@@ -741,6 +741,11 @@ export class PairingEngine {
     }
     this.targets.observe(x.url, seen, x.ident.client);
     this.targets.observe(x.route, seen, x.ident.client);
+  }
+
+  /** An origin these logs show served (kept detached: at most a few thousand, bounded). */
+  private served(origin: string): void {
+    if (!this.origins.has(origin) && this.origins.size < 10_000) this.origins.add(detach(origin));
   }
 
   /** The Location names a host or scheme these logs do not show being served. */
