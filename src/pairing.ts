@@ -750,11 +750,16 @@ export class PairingEngine {
 
   /** The Location names a host or scheme these logs do not show being served. */
   private offSite(r: HttpRecord, t: Target): boolean {
-    if (t.host !== null && r.host !== null && t.host !== stripPort(r.host)) return true;
-    if (t.scheme !== null && r.scheme !== null && t.scheme !== r.scheme.toLowerCase()) return true;
-    if (t.host !== null && r.host === null) return !this.origins.has(`${t.scheme ?? 'http'}://${t.host}`) && !this.origins.has(`https://${t.host}`);
-    return false;
+    const otherHost = t.host !== null && r.host !== null && t.host !== stripPort(r.host);
+    const otherScheme = t.scheme !== null && r.scheme !== null && t.scheme !== r.scheme.toLowerCase();
+    if (!otherHost && !otherScheme && !(t.host !== null && r.host === null)) return false;
+    // Another host or scheme, or an absolute Location where the log has no host: off the site unless these logs
+    // show that origin served (a HAR, or logs of several virtual hosts, hold the other host's requests too).
+    if (t.host === null) return true;
+    const schemes = t.scheme ? [t.scheme] : ['https', 'http'];
+    return !schemes.some((s) => this.origins.has(`${s}://${t.host}`));
   }
+
 
   /** The client sent something after the redirect (so at the end of input it did move on). */
   private sentAfter(x: Open): boolean {
