@@ -105,9 +105,12 @@ function misresolved(pair: Pair): Classification | null {
 
 /**
  * A client's verdicts, most serious first; the first is "the" verdict. `does-not-follow` needs strong evidence:
- * an unsafe request (POST, PUT, ...) left at its redirect, or more redirects left than followed. A few GETs
- * left alone are weak evidence: a browser may take the target from its cache, and then no log shows it.
+ * an unsafe request (POST, PUT, ...) left at its redirect, or at least SAFE_LEFT GETs left and no more followed.
+ * One or two GETs left alone are weak evidence: a browser may take the target from its cache, and then no log
+ * shows it.
  */
+const SAFE_LEFT = 3;
+
 export function verdictsOf(
   violations: Record<'303' | '307' | '308', number>,
   unfollowed: number,
@@ -121,7 +124,7 @@ export function verdictsOf(
   if (violations['307'] > 0) out.push('mishandles-307');
   if (violations['308'] > 0) out.push('mishandles-308');
   if (misresolved > 0) out.push('misresolves-location');
-  if (unfollowedUnsafe > 0 || (unfollowed > 0 && unfollowed >= followed)) out.push('does-not-follow');
+  if (unfollowedUnsafe > 0 || (unfollowed >= SAFE_LEFT && unfollowed >= followed)) out.push('does-not-follow');
   if (out.length === 0) out.push(decided > 0 ? 'correct' : 'undetermined');
   return out;
 }

@@ -92,6 +92,9 @@ interface Model {
   firsts: Map<string, number>;
   /** Which clients (a few) asked for each template first: one busy client is not a population. */
   firstBy: Map<string, Set<string>>;
+  /** The same for the coarse templates (see `coarseOf`). */
+  coarseFirsts: Map<string, number>;
+  coarseBy: Map<string, Set<string>>;
 }
 
 /** A route's target is learnt from the population only when this many clients agree. */
@@ -103,6 +106,31 @@ export interface Learned {
   share: number;
   /** Learned from logged Locations rather than from the population. */
   exact: boolean;
+  /** The template's last path segment is `{var}`: compare candidates through `coarseOf`. */
+  coarse: boolean;
+}
+
+/**
+ * A template with its last path segment, when literal, as `{var}`: `/v1/uploads/dkhsvugw` → `/v1/uploads/{var}`.
+ * A route that creates a resource and redirects to it (POST /uploads → 303 /uploads/<new id>) has a new last
+ * segment every time, not always one that looks like an id; the population agrees on this coarser form.
+ */
+const GENERIC = new Set(['{id}', '{uuid}', '{hash}', '{var}']);
+
+/** The learnt template ends in a new resource's id: any request to the same place with another last segment fits. */
+export function endsInId(template: string): boolean {
+  const q = template.indexOf('?');
+  const path = q < 0 ? template : template.slice(0, q);
+  return GENERIC.has(path.slice(path.lastIndexOf('/') + 1));
+}
+
+export function coarseOf(template: string): string | null {
+  const q = template.indexOf('?');
+  const path = q < 0 ? template : template.slice(0, q);
+  const slash = path.lastIndexOf('/');
+  const last = path.slice(slash + 1);
+  if (!GENERIC.has(last) && (last.length < 4 || last.startsWith('{') || last.includes('.'))) return null;
+  return `${path.slice(0, slash + 1)}{var}${q < 0 ? '' : template.slice(q)}`;
 }
 
 const MAX_TEMPLATES = 24;
@@ -118,7 +146,7 @@ export class TargetModel {
     let m = this.models.get(key);
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
-      m = { n: 0, exact: 0, support: new Map(), firsts: new Map(), firstBy: new Map() };
+      m = { n: 0, exact: 0, support: new Map(), firsts: new Map(), firstBy: new Map(), coarseFirsts: new Map(), coarseBy: new Map() };
       this.models.set(detach(key), m);
     }
     return m;
@@ -139,10 +167,9 @@ export class TargetModel {
     m.n++;
     const first = templates[0];
     if (first !== undefined) {
-      m.firsts.set(first, (m.firsts.get(first) ?? 0) + 1);
-      let who = m.firstBy.get(first);
-      if (!who) m.firstBy.set(first, (who = new Set()));
-      if (who.size < MIN_CLIENTS) who.add(client);
+      count(m.firsts, m.firstBy, first, client);
+      const coarse = coarseOf(first);
+      if (coarse !== null) count(m.coarseFirsts, m.coarseBy, coarse, client);
     }
     const seen = new Set<string>();
     for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
@@ -158,26 +185,53 @@ export class TargetModel {
     const m = this.models.get(key);
     if (!m) return null;
     // The template most often asked for first after the route's redirects, and the runner-up.
-    let best: string | null = null;
-    let b = 0;
-    let second = 0;
-    for (const [t, f] of m.firsts) {
-      if (f > b) {
-        second = b;
-        b = f;
-        best = t;
-      } else if (f > second) second = f;
-    }
+    const { best, b, second } = leader(m.firsts);
     if (best === null) return null;
     if (m.exact >= 1 && m.exact * 2 >= m.n) {
       // Logged Locations: one consistent target is enough to know it.
       const share = b / m.n;
-      return share >= 0.8 ? { template: best, share, exact: true } : null;
+      return share >= 0.8 ? { template: best, share, exact: true, coarse: false } : null;
     }
     // The population: enough redirects, most of them followed first by one template, well ahead of any other.
-    if (m.n < 4 || b < 0.4 * m.n || b < 2 * second || (m.firstBy.get(best)?.size ?? 0) < MIN_CLIENTS) return null;
-    return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false };
+    if (m.n < 4) return null;
+    if (b >= 0.4 * m.n && b >= 2 * second && (m.firstBy.get(best)?.size ?? 0) >= MIN_CLIENTS) {
+      return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false, coarse: false };
+    }
+    // Else the same, with the last path segment as a variable (a new resource each time).
+    const c = leader(m.coarseFirsts);
+    if (c.best === null || c.b < 0.5 * m.n || c.b < 2 * c.second || (m.coarseBy.get(c.best)?.size ?? 0) < MIN_CLIENTS) return null;
+    return { template: c.best, share: Math.min(1, c.b / m.n), exact: false, coarse: true };
   }
+}
+
+function count(firsts: Map<string, number>, by: Map<string, Set<string>>, t: string, client: string): void {
+  firsts.set(t, (firsts.get(t) ?? 0) + 1);
+  let who = by.get(t);
+  if (!who) by.set(t, (who = new Set()));
+  if (who.size < MIN_CLIENTS) who.add(client);
+  if (firsts.size > MAX_TEMPLATES * 4) {
+    // Keep the counts of the templates seen more than once (a route with endless variety learns nothing anyway).
+    for (const [k, n] of firsts) {
+      if (n <= 1 && k !== t) {
+        firsts.delete(k);
+        by.delete(k);
+      }
+    }
+  }
+}
+
+function leader(firsts: Map<string, number>): { best: string | null; b: number; second: number } {
+  let best: string | null = null;
+  let b = 0;
+  let second = 0;
+  for (const [t, f] of firsts) {
+    if (f > b) {
+      second = b;
+      b = f;
+      best = t;
+    } else if (f > second) second = f;
+  }
+  return { best, b, second };
 }
 
 function add(m: Model, t: string, w: number): void {

@@ -28,7 +28,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, templateOf, tokensOf, type Learned } from './evidence.js';
+import { DelayModel, TargetModel, carried, coarseOf, endsInId, templateOf, tokensOf, type Learned } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -572,14 +572,19 @@ export class PairingEngine {
     if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
     const template = this.templateOf(x, c);
     const learned = x.learned;
+    // The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id.
+    const exactFit = learned !== null && !learned.coarse && template === learned.template;
+    const fits =
+      exactFit ||
+      (learned !== null && (learned.coarse || endsInId(learned.template)) && coarseOf(template) === coarseOf(learned.template));
     // Asking for the same URL again follows only a route known to redirect to itself (an empty Location).
-    if (sameRequestUrl(f, r) && !(learned && learned.template === template)) return null;
+    if (sameRequestUrl(f, r) && !fits) return null;
     let score = this.delays.score(d);
     let strong = false;
     if (f.host !== null && r.host !== null && stripPort(f.host) !== stripPort(r.host)) score -= 5;
     if (learned) {
-      if (learned.template === template) {
-        score += 6 + 4 * learned.share;
+      if (fits) {
+        score += (exactFit ? 6 : 5) + 4 * learned.share;
         strong = true;
       } else score -= 2;
     }
