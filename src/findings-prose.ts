@@ -18,12 +18,14 @@ const md = (text: TemplateStringsArray, ...values: string[]): string =>
 const SERIOUSNESS = VERDICTS.join(', ');
 
 const FOLLOW_UP = md`
-The follow-up of a redirect is the same client's first later request to the Location (resolved against the
-request's URL) within the window (--window, 60s by default); requests to other URLs in between do not break the
-pair, and a follow-up logged up to --reorder (2s) before its redirect still counts, since logs are written in
-completion order. When the log does not record Location, the target is inferred (a trailing-slash redirect, a
-Referer naming the redirecting URL, or the URL most clients of the same route requested next) and the pair is
-marked inferred.`;
+The follow-up of a redirect is the same client's request to the Location (resolved against the request's URL)
+within the window (--window, 60s by default); requests to other URLs in between do not break the pair, and a
+follow-up logged up to --reorder (2s) before its redirect still counts, since logs are written in completion
+order. A client's redirects and requests are paired jointly when their windows end, strongest evidence first,
+so that one person's request behind a shared address never settles another's redirect. When the log does not
+record Location, the evidence is weighed (where the route is learnt to lead, the redirect's own ids carried
+over, a trailing slash, a Referer naming the redirecting URL, the delay; never the method or body being judged)
+and the pair is marked inferred; where it does not decide, the pair is undetermined.`;
 
 const CLIENT = md`
 A client is the remote address (or the first X-Forwarded-For address with --client-key forwarded-for) plus the
@@ -950,9 +952,15 @@ ${VERDICT_TRAFFIC}
 
 ## Meaning
 
-The log cannot decide which request, if any, followed this redirect: it does not record Location, and the
-evidence (a trailing-slash redirect, a Referer, where the other clients of the route went) does not single out
-one of the client's later requests. Neither followed nor unfollowed, and never a violation.
+The log cannot decide which request, if any, followed this redirect. Neither followed nor unfollowed, and
+never a violation. The report counts the reasons (totals.pairing.undeterminedWhy):
+
+- where the route redirects to is not known: the log does not record Location, and not enough clients (three at
+  least) agree on where the route leads;
+- two candidate follow-ups fit equally well and would be judged differently;
+- other redirects of the client to the same URL were open at the same time (a client running requests in
+  parallel) and the requests could be paired with fewer violations than the assignment found;
+- the Location differs from the request only in scheme or host (http to https), which the log does not record.
 
 As a verdict: none of the client's pairs was decided, so the log says nothing about how it handles redirects.
 It ranks last.
@@ -967,8 +975,8 @@ own verdict) so the figures say how much of the log could be judged.
 
 ${FOLLOW_UP}
 
-A redirect whose target is not logged, when its window closes, with more than one candidate follow-up and no
-clue that picks one, or with candidates none of which the population's usual target matches.
+When the redirect's window closes (and the reorder allowance after it), one of the reasons above holds for the
+best candidate, or no candidate has a strong clue and the route's target is not known.
 
 ## What to do
 
