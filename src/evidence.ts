@@ -95,6 +95,8 @@ interface Model {
   /** The same for the coarse templates (see `coarseOf`). */
   coarseFirsts: Map<string, number>;
   coarseBy: Map<string, Set<string>>;
+  /** What `learned` said since the last change (undefined: to work out again). */
+  verdict: Learned | null | undefined;
 }
 
 /** A route's target is learnt from the population only when this many clients agree. */
@@ -146,7 +148,16 @@ export class TargetModel {
     let m = this.models.get(key);
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
-      m = { n: 0, exact: 0, support: new Map(), firsts: new Map(), firstBy: new Map(), coarseFirsts: new Map(), coarseBy: new Map() };
+      m = {
+        n: 0,
+        exact: 0,
+        support: new Map(),
+        firsts: new Map(),
+        firstBy: new Map(),
+        coarseFirsts: new Map(),
+        coarseBy: new Map(),
+        verdict: undefined,
+      };
       this.models.set(detach(key), m);
     }
     return m;
@@ -155,6 +166,7 @@ export class TargetModel {
   /** A redirect whose Location is logged: its template, for certain. */
   learnExact(key: string, template: string): void {
     const m = this.model(key);
+    m.verdict = undefined;
     m.n++;
     m.exact++;
     add(m, template, 1);
@@ -164,6 +176,7 @@ export class TargetModel {
   /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
   observe(key: string, templates: readonly string[], client: string): void {
     const m = this.model(key);
+    m.verdict = undefined;
     m.n++;
     const first = templates[0];
     if (first !== undefined) {
@@ -184,24 +197,30 @@ export class TargetModel {
   learned(key: string): Learned | null {
     const m = this.models.get(key);
     if (!m) return null;
-    // The template most often asked for first after the route's redirects, and the runner-up.
-    const { best, b, second } = leader(m.firsts);
-    if (best === null) return null;
-    if (m.exact >= 1 && m.exact * 2 >= m.n) {
-      // Logged Locations: one consistent target is enough to know it.
-      const share = b / m.n;
-      return share >= 0.8 ? { template: best, share, exact: true, coarse: false } : null;
-    }
-    // The population: enough redirects, most of them followed first by one template, well ahead of any other.
-    if (m.n < 4) return null;
-    if (b >= 0.4 * m.n && b >= 2 * second && (m.firstBy.get(best)?.size ?? 0) >= MIN_CLIENTS) {
-      return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false, coarse: false };
-    }
-    // Else the same, with the last path segment as a variable (a new resource each time).
-    const c = leader(m.coarseFirsts);
-    if (c.best === null || c.b < 0.5 * m.n || c.b < 2 * c.second || (m.coarseBy.get(c.best)?.size ?? 0) < MIN_CLIENTS) return null;
-    return { template: c.best, share: Math.min(1, c.b / m.n), exact: false, coarse: true };
+    if (m.verdict === undefined) m.verdict = decideTarget(m);
+    return m.verdict;
   }
+}
+
+/** What a route's redirects lead to, from what it has seen (see `TargetModel.learned`). */
+function decideTarget(m: Model): Learned | null {
+  // The template most often asked for first after the route's redirects, and the runner-up.
+  const { best, b, second } = leader(m.firsts);
+  if (best === null) return null;
+  if (m.exact >= 1 && m.exact * 2 >= m.n) {
+    // Logged Locations: one consistent target is enough to know it.
+    const share = b / m.n;
+    return share >= 0.8 ? { template: best, share, exact: true, coarse: false } : null;
+  }
+  // The population: enough redirects, most of them followed first by one template, well ahead of any other.
+  if (m.n < 4) return null;
+  if (b >= 0.4 * m.n && b >= 2 * second && (m.firstBy.get(best)?.size ?? 0) >= MIN_CLIENTS) {
+    return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false, coarse: false };
+  }
+  // Else the same, with the last path segment as a variable (a new resource each time).
+  const c = leader(m.coarseFirsts);
+  if (c.best === null || c.b < 0.5 * m.n || c.b < 2 * c.second || (m.coarseBy.get(c.best)?.size ?? 0) < MIN_CLIENTS) return null;
+  return { template: c.best, share: Math.min(1, c.b / m.n), exact: false, coarse: true };
 }
 
 function count(firsts: Map<string, number>, by: Map<string, Set<string>>, t: string, client: string): void {

@@ -112,6 +112,8 @@ export const DEFAULT_PAIRING: PairingOptions = {
 
 /** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
 const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
+/** With this many redirects decided at once, a client's requests are indexed by URL. */
+const INDEX_FROM = 4;
 /** Requests looked at around a redirect, before it (logged early) and after it. */
 const SCAN_BEFORE = 32;
 const SCAN_AFTER = 160;
@@ -175,6 +177,8 @@ interface Open {
   others: Item[] | null;
   /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
   learned: Learned | null;
+  /** The learnt template up to its first placeholder: a request that fits it begins so. */
+  prefix: string;
   slash: string;
   /**
    * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
@@ -390,6 +394,7 @@ export class PairingEngine {
       decided: false,
       others: target ? [] : null,
       learned: null,
+      prefix: '',
       slash: target ? '' : withSlash(r.target),
       blind: target !== null && target.path === r.target && ABSOLUTE_LOCATION.test(r.location ?? '') && (r.scheme === null || r.host === null),
     };
@@ -457,6 +462,7 @@ export class PairingEngine {
     const back = this.opts.reorderMs;
     const hi = due[due.length - 1]!.item.t + W;
     const dueSet = new Set(due);
+    // The redirects still waiting, which may want the same requests (narrowed below to those that can).
     let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && o.item.t - back <= hi);
     // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
     if (cutoff === FORCED) contenders = contenders.slice(0, 8);
@@ -466,21 +472,13 @@ export class PairingEngine {
     // The due redirects look at the requests around them, nearest first in each direction: a bounded number, so
     // that a busy client (a NAT office, a crawler) costs the same per redirect as a quiet one.
     const wanted = new Set<Item>();
+    // Many redirects at once (a busy client, the end of the input): its requests indexed by URL once, each
+    // redirect then looks only at the URLs that can fit it. A few: the requests around each.
+    const index = due.length >= INDEX_FROM ? new UrlIndex(items, due[0]!.item.t - back, hi) : null;
     for (const x of due) {
       const t0 = x.item.t;
-      const around: Item[] = [];
-      const at = lowerBound(items, t0);
-      for (let i = at - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
-        const c = items[i]!;
-        if (c.t < t0 - back) break;
-        around.push(c);
-      }
-      around.reverse();
-      for (let i = at, n = 0; i < items.length && n < SCAN_AFTER; i++, n++) {
-        const c = items[i]!;
-        if (c.t > t0 + W) break;
-        around.push(c);
-      }
+      this.prepare(x);
+      const around = index ? index.candidates(x, t0 - back, t0 + W) : nearby(items, t0, back, W);
       const list = this.edgesOf(x, around);
       for (const e of list) wanted.add(e.c);
       byX.set(x, list);
@@ -489,8 +487,17 @@ export class PairingEngine {
     // The redirects still waiting compete only for the requests the due ones want.
     if (wanted.size > 0) {
       const pool = [...wanted].sort(compareItems);
+      const last = pool[pool.length - 1]!.t;
+      let scored = 0;
       for (const x of contenders) {
-        const list = this.edgesOf(x, pool.filter((c) => c.t >= x.item.t - back && c.t <= x.item.t + W));
+        // A redirect later than every wanted request (by more than the reorder allowance) cannot claim one, nor
+        // can one that no wanted request could fit (checked cheaply first); of the others, the nearest few.
+        if (x.item.t - back > last) continue;
+        const mine = pool.filter((c) => c.t >= x.item.t - back && c.t <= x.item.t + W);
+        this.prepare(x);
+        if (!mine.some((c) => (x.target ? matches(x.target, c.rec) : this.mayFit(x, c.rec)))) continue;
+        if (++scored > 2 * due.length + 8) break;
+        const list = this.edgesOf(x, mine);
         byX.set(x, list);
         for (const e of list) edges.push(e);
       }
@@ -520,10 +527,17 @@ export class PairingEngine {
     this.prune(id, from);
   }
 
+  /** What the inferred redirect `x` is learnt to lead to, as of now. */
+  private prepare(x: Open): void {
+    if (x.target) return;
+    x.learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    x.prefix = x.learned ? literalPrefix(x.learned.template) : '';
+  }
+
   /** The accepted pairs of `x` with these requests (in time order), the first of each kind after it favoured. */
   private edgesOf(x: Open, around: Item[]): Edge[] {
     const t0 = x.item.t;
-    if (!x.target) x.learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    this.prepare(x);
     this.templates.clear();
     const list: Edge[] = [];
     for (const c of around) {
@@ -539,6 +553,19 @@ export class PairingEngine {
       e.score += x.target ? FIRST.exact : FIRST.inferred;
     }
     return list.filter((e) => e.score >= ACCEPT);
+  }
+
+  /**
+   * Whether `f` can have a strong clue for the inferred redirect `x`: its URL begins as the learnt target does
+   * (up to the first placeholder), holds one of the redirect's tokens, is the URL with a slash, or its Referer
+   * names the redirect. Anything else scores below what a pair needs, whatever its template.
+   */
+  private mayFit(x: Open, f: HttpRecord): boolean {
+    const target = f.target;
+    if (x.learned && target.startsWith(x.prefix)) return true;
+    for (const k of x.tokens!.keys()) if (target.includes(k)) return true;
+    if (target === x.slash) return true;
+    return f.referer !== null && refererNames(f.referer, x.item.rec);
   }
 
   /** `c`'s URL as a template of `x`'s tokens. */
@@ -570,6 +597,8 @@ export class PairingEngine {
       return null;
     }
     if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
+    // Most requests near a redirect have no strong clue at all: ruled out before any template is built.
+    if (!this.mayFit(x, f)) return null;
     const template = this.templateOf(x, c);
     const learned = x.learned;
     // The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id.
@@ -951,6 +980,88 @@ function rightMatching(group: Edge[]): number {
 }
 
 const NO_TOKENS = new Map<string, string>();
+
+/** The client's requests around a redirect: at most SCAN_BEFORE before it (within `back`), SCAN_AFTER after. */
+function nearby(items: Item[], t0: number, back: number, window: number): Item[] {
+  const around: Item[] = [];
+  const at = lowerBound(items, t0);
+  for (let i = at - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
+    const c = items[i]!;
+    if (c.t < t0 - back) break;
+    around.push(c);
+  }
+  around.reverse();
+  for (let i = at, n = 0; i < items.length && n < SCAN_AFTER; i++, n++) {
+    const c = items[i]!;
+    if (c.t > t0 + window) break;
+    around.push(c);
+  }
+  return around;
+}
+
+/** A URL as both a request target and a resolved Location compare: no fragment, no bare trailing `?`. */
+function urlKey(target: string): string {
+  const h = target.indexOf('#');
+  const s = h < 0 ? target : target.slice(0, h);
+  return s.endsWith('?') ? s.slice(0, -1) : s;
+}
+
+/** A client's requests in a time range by URL, and by the path their Referer names. */
+class UrlIndex {
+  private readonly byUrl = new Map<string, Item[]>();
+  private readonly byReferer = new Map<string, Item[]>();
+
+  constructor(items: Item[], from: number, to: number) {
+    for (let i = lowerBound(items, from); i < items.length; i++) {
+      const c = items[i]!;
+      if (c.t > to) break;
+      push(this.byUrl, urlKey(c.rec.target), c);
+      const ref = c.rec.referer;
+      if (ref !== null) {
+        const s = ref.indexOf('//');
+        const p = s < 0 ? ref.indexOf('/') : ref.indexOf('/', s + 2);
+        if (p >= 0) push(this.byReferer, ref.slice(p), c);
+      }
+    }
+  }
+
+  /** The requests that can have a strong clue for `x` within [from, to], in time order. */
+  candidates(x: Open, from: number, to: number): Item[] {
+    const out: Item[] = [];
+    const take = (list: Item[] | undefined) => {
+      if (!list) return;
+      for (let i = lowerBound(list, from), n = 0; i < list.length && n < SCAN_AFTER; i++, n++) {
+        if (list[i]!.t > to) break;
+        out.push(list[i]!);
+      }
+    };
+    const r = x.item.rec;
+    if (x.target) {
+      take(this.byUrl.get(urlKey(x.target.path)));
+      if (r.location !== null && !r.location.startsWith('/')) take(this.byUrl.get(urlKey(r.location.trim())));
+    } else {
+      for (const [url, list] of this.byUrl) {
+        let fit = (x.learned !== null && url.startsWith(x.prefix)) || url === x.slash;
+        if (!fit) for (const k of x.tokens!.keys()) if (url.includes(k)) fit = true;
+        if (fit) take(list);
+      }
+      take(this.byReferer.get(r.target));
+    }
+    return out.length > 1 ? [...new Set(out)].sort(compareItems) : out;
+  }
+}
+
+function push(m: Map<string, Item[]>, k: string, c: Item): void {
+  const list = m.get(k);
+  if (list) list.push(c);
+  else m.set(k, [c]);
+}
+
+/** A template's text before its first placeholder (`/orders/{p2}/done` → `/orders/`). */
+function literalPrefix(template: string): string {
+  const i = template.indexOf('{');
+  return i < 0 ? template.split('?')[0]! : template.slice(0, i);
+}
 
 /** A request's URL as a template for a redirect with these tokens; most share no token and reuse the plain one. */
 function templateFor(tokens: Map<string, string>, c: Item): string {
