@@ -160,7 +160,7 @@ async function batchRun(
     const tables = (await chosen.loadFiles())(report);
     for (const [name, bytes] of Object.entries(tables)) writeReport(target, bytes, name);
   } else {
-    const body = render(report, { color: !target && useColor(process.stdout, flags.color) });
+    const body = render(report, { color: !target && useColor(process.stdout, flags.color), width: (!target && process.stdout.columns) || 100 });
     if (target) writeReport(target, body);
     else await writeBody(body);
   }

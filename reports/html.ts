@@ -10,8 +10,10 @@ import { serverTone, VERDICTS, verdictTone, VIOLATION_FINDINGS, violationTotal, 
 import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
+import { addressesOf, groupBySoftware, type SoftwareClients } from '../src/software.js';
 import { routeChart, timeChart } from './html-charts.js';
 import { bytes, esc, fmtPeriod, fmtTime, ms, n, pct } from './html-format.js';
+import { shownUrl } from './format.js';
 
 /** Routes in the bar chart. */
 export const CHART_ROUTES = 15;
@@ -41,6 +43,7 @@ export function renderHtml(hostile: AuditReport): string {
     cards(report),
     baseline(report),
     charts(report),
+    softwareTable(report),
     clientsTable(report),
     routesTable(report),
     findingsTable(report),
@@ -264,6 +267,47 @@ ${table('clients-table', cols, r.clients, 'Clients and their verdicts')}
 </section>`;
 }
 
+/** Addresses named per software row. */
+const SOFTWARE_ADDRESSES = 12;
+
+/** Clients by software (User-Agent family and version), most serious first: what people act on. */
+function softwareTable(r: AuditReport): string {
+  const groups = groupBySoftware(r.clients);
+  const cols: Column<SoftwareClients>[] = [
+    { title: 'Software', cls: 'key', cell: (g) => `<b>${esc(g.group.software)}</b>`, value: (g) => g.group.software },
+    {
+      title: 'Verdicts',
+      num: true,
+      cls: 'chips',
+      cell: (g) =>
+        Object.entries(g.group.verdicts)
+          .map(([v, k]) => `<span class="chip ${tone(v)}">${esc(v)} ×${n(k ?? 0)}</span>`)
+          .join(''),
+      value: (g) => SEVERITY.indexOf(g.group.verdict),
+    },
+    { title: 'Addresses', num: true, right: true, cell: (g) => n(g.group.addressCount), value: (g) => g.group.addressCount },
+    {
+      title: 'Which',
+      cls: 'addresses',
+      cell: (g) => {
+        const addrs = addressesOf(g.members);
+        const shown = addrs.slice(0, SOFTWARE_ADDRESSES).map((a) => `<code>${esc(a)}</code>`).join(' ');
+        return shown + (addrs.length > SOFTWARE_ADDRESSES ? ` <span class="muted">… ${n(addrs.length - SOFTWARE_ADDRESSES)} more</span>` : '');
+      },
+    },
+    { title: 'Redirects', num: true, right: true, cell: (g) => n(g.group.redirects), value: (g) => g.group.redirects },
+    { title: 'Unfollowed', num: true, right: true, cell: (g) => num(g.group.unfollowed), value: (g) => g.group.unfollowed },
+    { title: '303\u00a0✗', hint: 'Violations of 303', num: true, right: true, cell: (g) => hot(g.group.violations['303']), value: (g) => g.group.violations['303'] },
+    { title: '307\u00a0✗', hint: 'Violations of 307', num: true, right: true, cell: (g) => hot(g.group.violations['307']), value: (g) => g.group.violations['307'] },
+    { title: '308\u00a0✗', hint: 'Violations of 308', num: true, right: true, cell: (g) => hot(g.group.violations['308']), value: (g) => g.group.violations['308'] },
+  ];
+  return `<section id="software">
+<h2>Clients by software <span class="count">${n(groups.length)} software · ${n(r.clients.length)} clients</span></h2>
+<p class="note">Grouped by the software the User-Agent names (a label only: verdicts come from the traffic).</p>
+${table('software-table', cols, groups, 'Clients grouped by software, most serious verdict first')}
+</section>`;
+}
+
 function routesTable(r: AuditReport): string {
   const m = r.monitoring;
   const f = (x: RouteReport) => x.figures;
@@ -376,7 +420,7 @@ function exampleHtml(redirect: RecordRef, followUp: RecordRef | null, final: Rec
 
 /** `METHOD url → status` */
 function request(r: RecordRef): string {
-  return `${r.method} ${r.url} → ${r.status}`;
+  return `${r.method} ${shownUrl(r.url)} → ${r.status}`;
 }
 
 function sameRecord(a: RecordRef, b: RecordRef): boolean {

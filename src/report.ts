@@ -115,6 +115,34 @@ export interface AuditReport {
   baseline?: BaselineDiff;
   /** Every pair, one row each: only when asked for (`--report arrow`), since it grows with the input. */
   pairs?: PairRow[];
+  /**
+   * The clients grouped by the software their User-Agent names (family and version), most serious first. Added
+   * within schemaVersion 1 (absent in older reports): `clients` keeps one row per identity.
+   */
+  softwareGroups?: SoftwareGroup[];
+}
+
+/** The clients whose User-Agents name one software (`curl 8.5.0`, `Chrome 131`): labels only, never a verdict input. */
+export interface SoftwareGroup {
+  /** `family version` (`curl 8.5.0`), or `(no User-Agent)`. */
+  software: string;
+  family: string;
+  version: string | null;
+  /** The most serious verdict of its clients. */
+  verdict: Verdict;
+  /** How many of its clients have each verdict (a client counts under every verdict that applies to it). */
+  verdicts: Partial<Record<Verdict, number>>;
+  /** Identities (address + User-Agent) in the group. */
+  clients: number;
+  /** Distinct addresses, and the first of them (at most 50), those with the most serious verdicts first. */
+  addressCount: number;
+  addresses: string[];
+  /** Distinct User-Agent strings in the group. */
+  userAgents: number;
+  redirects: number;
+  followed: number;
+  unfollowed: number;
+  violations: ViolationCounts;
 }
 
 /** One redirect and what followed it, flat, for columnar output. */
