@@ -178,7 +178,7 @@ function charts(r: AuditReport): string {
 <ul class="legend"><li><i class="s-apparent"></i>Apparent success (per request)</li><li><i class="s-effective"></i>Effective success (per chain)</li><li><i class="gap"></i>Gap</li><li><i class="s-share"></i>Redirect share of requests</li></ul>
 ${timeChart(m.buckets, m.bucketSeconds)}
 </div>
-<h2>By route <span class="count">top ${n(top.length)} of ${n(m.routes.length)}</span></h2>
+<h2>By route <span class="count">top ${n(top.length)} of ${n(m.routes.length)} by impact</span></h2>
 <div class="panel">
 <ul class="legend"><li><i class="s-apparent"></i>Apparent success (per request)</li><li><i class="s-effective"></i>Effective success (per chain)</li></ul>
 ${routeChart(top)}
@@ -313,6 +313,24 @@ function routesTable(r: AuditReport): string {
   const f = (x: RouteReport) => x.figures;
   const cols: Column<RouteReport>[] = [
     { title: 'Route', cls: 'route', cell: (x) => `<code>${esc(x.route)}</code>`, value: (x) => x.route },
+    {
+      title: 'Affected',
+      hint: 'User actions affected: chains started here that failed or broke a code\'s rule (the ranking)',
+      num: true,
+      right: true,
+      cell: (x) => (x.impact ? hot(x.impact.affected) : '<span class="muted">–</span>'),
+      value: (x) => x.impact?.affected ?? null,
+    },
+    { title: 'Violations', num: true, right: true, cell: (x) => (x.impact ? hot(x.impact.violations) : '<span class="muted">–</span>'), value: (x) => x.impact?.violations ?? null },
+    { title: 'Failed chains', num: true, right: true, cell: (x) => (x.impact ? hot(x.impact.failedChains) : '<span class="muted">–</span>'), value: (x) => x.impact?.failedChains ?? null },
+    {
+      title: 'Uncertain',
+      hint: 'Chains whose ending this log cannot know (possibly cached, undetermined, left the site): not failures',
+      num: true,
+      right: true,
+      cell: (x) => (x.impact ? num(x.impact.uncertain) : '<span class="muted">–</span>'),
+      value: (x) => x.impact?.uncertain ?? null,
+    },
     { title: 'Requests', num: true, right: true, cell: (x) => n(f(x).requests), value: (x) => f(x).requests },
     { title: 'Apparent', num: true, right: true, cell: (x) => share(f(x).apparentSuccess), value: (x) => f(x).apparentSuccess },
     { title: 'Effective', num: true, right: true, cell: (x) => share(f(x).effectiveSuccess), value: (x) => f(x).effectiveSuccess },
@@ -348,7 +366,8 @@ function routesTable(r: AuditReport): string {
   ];
   const other = m.otherRoutes > 0 ? `<p class="more">${n(m.otherRoutes)} requests on routes beyond the limit are folded out of this table.</p>` : '';
   return `<section id="routes">
-<h2>Routes <span class="count">${n(m.routes.length)}</span></h2>
+<h2>Routes by impact <span class="count">${n(m.routes.length)}</span></h2>
+<p class="note">Ranked by the user actions their redirects affected (a violation or a failed chain), not by how many findings they have.</p>
 ${table('routes-table', cols, m.routes, 'Monitoring figures per route')}${other}
 </section>`;
 }

@@ -180,14 +180,19 @@ export function renderMarkdown(hostile: AuditReport): string {
 
   // Routes.
   if (m.routes.length) {
-    out.push('', `### Top routes (${n(Math.min(MAX_ROUTES, m.routes.length))} of ${n(m.routes.length)})`, '');
+    out.push('', `### Top routes by impact (${n(Math.min(MAX_ROUTES, m.routes.length))} of ${n(m.routes.length)})`, '');
+    out.push('Ranked by impact: user actions affected (a violation or a failed chain), then violations and failed chains.', '');
     out.push(
-      '| Route | Requests | Apparent | Effective | Redirect share |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| Route | Affected | Violations | Failed chains | Uncertain | Requests | Apparent | Effective | Redirect share |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of m.routes.slice(0, MAX_ROUTES)) {
       const f = r.figures;
-      out.push(row([code(r.route), n(f.requests), pct(f.apparentSuccess), pct(f.effectiveSuccess), pct(f.redirectShare)]));
+      const i = r.impact;
+      const k = (x: number | undefined) => (x === undefined ? '–' : n(x));
+      out.push(
+        row([code(r.route), k(i?.affected), k(i?.violations), k(i?.failedChains), k(i?.uncertain), n(f.requests), pct(f.apparentSuccess), pct(f.effectiveSuccess), pct(f.redirectShare)]),
+      );
     }
     const rest = m.routes.length - MAX_ROUTES;
     if (rest > 0 || m.otherRoutes > 0) {

@@ -16,6 +16,9 @@ export interface TextOptions {
   width?: number;
 }
 
+/** Routes listed by impact. */
+const TOP_ROUTES = 5;
+
 /** Addresses shown under a software group. */
 const ADDRESSES = 8;
 
@@ -139,6 +142,19 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
     );
     if (o.latencyPerRequestMs !== null) {
       out.push(`  latency per request ${o.latencyPerRequestMs.toFixed(1)} ms · per chain ${o.latencyPerChainMs === null ? '–' : `${o.latencyPerChainMs.toFixed(1)} ms`}`);
+    }
+    // The routes whose redirects affect the most user actions (not those with the most findings).
+    const hit = m.routes.filter((r) => (r.impact?.affected ?? 0) > 0).slice(0, TOP_ROUTES);
+    if (hit.length) {
+      out.push('', bold('Routes by impact') + dim(' (user actions affected: a violation or a failed chain)'));
+      for (const r of hit) {
+        const i = r.impact!;
+        const parts = [`${n(i.affected)} affected`];
+        if (i.violations) parts.push(`${n(i.violations)} violations`);
+        if (i.failedChains) parts.push(`${n(i.failedChains)} failed chains`);
+        if (i.uncertain) parts.push(`${n(i.uncertain)} uncertain`);
+        out.push(`  ${red(r.route)}  ${parts.join(' · ')}` + dim(` (${n(r.figures.requests)} requests, effective success ${pct(r.figures.effectiveSuccess)})`));
+      }
     }
     // At most three routes per finding here; the other reports list them all.
     const per = new Map<string, number>();

@@ -228,6 +228,13 @@ export interface RouteReport {
   figures: Figures;
   statuses: Record<string, number>;
   findings: Partial<Record<ServerFinding, number>>;
+  /**
+   * What the route's redirects did to the traffic, what routes are ranked by (added within schemaVersion 1):
+   * `affected` user actions (chains started here that failed or broke a code's rule), `violations` (redirects
+   * whose follow-up broke the rule), `failedChains` (masked failures), `uncertain` (chains whose ending the log
+   * cannot know: possibly cached, undetermined, left the site).
+   */
+  impact?: { affected: number; violations: number; failedChains: number; uncertain: number };
 }
 
 export interface TimeBucket {
@@ -242,7 +249,7 @@ export interface MonitoringReport {
   /** Bucket width in seconds. */
   bucketSeconds: number;
   buckets: TimeBucket[];
-  /** Busiest routes with redirects or findings first, at most `--max-routes`. */
+  /** Routes by impact (`RouteReport.impact`: affected actions, violations, failed chains), then the busiest. */
   routes: RouteReport[];
   /** Routes beyond the limit, folded into one figure. */
   otherRoutes: number;
