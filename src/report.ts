@@ -75,6 +75,12 @@ export interface InputReport {
   skippedExamples: { line: number; reason: string; code?: SkipCode; detail?: string; text: string }[];
   /** Entries kept with a part dropped (a HAR string over the size limit): how many, and the first few. */
   notes?: { count: number; examples: { line: number; code: 'field-dropped'; detail: string }[] };
+  /**
+   * Added within schemaVersion 1: the lines go on past the detected format (an extended log read as
+   * `combined`), so their extra fields were not read: the first such line, the text past the format, and a
+   * `--log-format` that would read it (`…` where a field's name cannot be guessed).
+   */
+  extraFields?: { line: number; text: string; rest: string; suggestion: string | null };
 }
 
 export interface Totals {
