@@ -1,6 +1,7 @@
 /**
- * The terminal report: a summary a person reads top to bottom. Clients that mishandle 303 or 307 come first,
- * each with its counts and one example pair (input:line of the redirect and of the follow-up).
+ * The terminal report: a summary a person reads top to bottom. The software that mishandles 303/307/308 comes
+ * first (clients grouped by User-Agent family and version, per verdict, with their addresses, counts and one
+ * example pair), then routes by impact, the monitoring figures and the route findings. Wrapped to the width.
  */
 import { isMishandling, PAIR_RANK, VIOLATION_FINDINGS, verdictTone, violationTotal, type Verdict } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, RecordRef } from '../src/report.js';
