@@ -126,7 +126,9 @@ export function timeChart(buckets: TimeBucket[], bucketSeconds: number): string 
 /** Apparent against effective success per route, two horizontal bars each. */
 export function routeChart(routes: RouteReport[]): string {
   if (!routes.length) return '<p class="empty">No routes.</p>';
-  const rowH = 32;
+  // A second line under each label says what the route is ranked by (its impact), when the report has it.
+  const withImpact = routes.some((r) => r.impact);
+  const rowH = withImpact ? 40 : 32;
   const top = 26;
   const labelW = 330;
   const left = labelW + 10;
@@ -147,11 +149,20 @@ export function routeChart(routes: RouteReport[]): string {
     const y = top + i * rowH;
     const label = r.route.length > 44 ? `${r.route.slice(0, 43)}…` : r.route;
     out.push(
-      `<text class="route-label" x="${labelW}" y="${y + 21}" text-anchor="end">${esc(label)}<title>${esc(r.route)}</title></text>`,
+      `<text class="route-label" x="${labelW}" y="${y + (withImpact ? 17 : 21)}" text-anchor="end">${esc(label)}<title>${esc(r.route)}</title></text>`,
     );
+    if (r.impact) {
+      const i = r.impact;
+      const parts = [`${n(i.affected)} affected`];
+      if (i.violations) parts.push(`${n(i.violations)} violations`);
+      if (i.failedChains) parts.push(`${n(i.failedChains)} failed`);
+      if (i.uncertain) parts.push(`${n(i.uncertain)} uncertain`);
+      out.push(`<text class="route-impact${i.affected ? ' hot' : ''}" x="${labelW}" y="${y + 31}" text-anchor="end">${esc(parts.join(' · '))}</text>`);
+    }
+    const dy0 = withImpact ? 8 : 6;
     const bars: [key: 'apparent' | 'effective', label: string, v: number | null, dy: number][] = [
-      ['apparent', 'Apparent success', r.figures.apparentSuccess, 6],
-      ['effective', 'Effective success', r.figures.effectiveSuccess, 17],
+      ['apparent', 'Apparent success', r.figures.apparentSuccess, dy0],
+      ['effective', 'Effective success', r.figures.effectiveSuccess, dy0 + 11],
     ];
     for (const [key, name, v, dy] of bars) {
       const w = v === null ? 0 : r1(xOf(v) - left);
