@@ -15,7 +15,7 @@ import { analyzeFiles } from '../src/run.js';
 import { reportPath, RouteTemplates, VARIABLE_AFTER } from '../src/route-templates.js';
 import { softwareOf } from '../src/user-agent.js';
 import { groupBySoftware } from '../src/software.js';
-import { FULL_FORMAT } from './exec.js';
+import { cli, FULL_FORMAT } from './exec.js';
 import { LEGACY, OTHER, PAGES, writeImpactLog } from './impact-log.js';
 
 let report: AuditReport;
@@ -156,6 +156,14 @@ describe('text for people', () => {
     for (const l of text.split('\n')) if (!/\S{40,}/.test(l)) expect(l.length).toBeLessThanOrEqual(60);
     // Colour codes take no columns.
     expect(wrapLine(`\x1b[31m${'a'.repeat(10)}\x1b[39m b`, 12)).toHaveLength(1);
+  });
+
+  it('the CLI wraps the text report to 100 columns when stdout is not a terminal', () => {
+    const r = cli(['analyze', '--report', 'text', '--log-format', FULL_FORMAT, writeImpactLog()]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.some((l) => l.length > 80)).toBe(true);
+    for (const l of lines) if (!/\S{50,}/.test(l)) expect(l.length).toBeLessThanOrEqual(100);
   });
 
   it('shows a host logged without scheme as host/path', () => {
