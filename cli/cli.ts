@@ -160,7 +160,7 @@ async function batchRun(
     const tables = (await chosen.loadFiles())(report);
     for (const [name, bytes] of Object.entries(tables)) writeReport(target, bytes, name);
   } else {
-    const body = render(report, { color: !target && useColor(process.stdout, flags.color) });
+    const body = render(report, { color: !target && useColor(process.stdout, flags.color), width: (!target && process.stdout.columns) || 100 });
     if (target) writeReport(target, body);
     else await writeBody(body);
   }
@@ -259,7 +259,7 @@ function inputOptions(cmd: Command): Command {
         .default('address'),
     )
     .addOption(
-      new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MB or more)').argParser(
+      new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MiB or more)').argParser(
         positiveInt,
       ),
     )
@@ -308,7 +308,7 @@ export function buildProgram(): Command {
     .option('--client <who>', 'only this client: an address (remote or X-Forwarded-For) or a User-Agent substring')
     .option('--route <glob>', "only redirects of matching routes: '/checkout/*', 'POST /api/**'")
     .addOption(new Option('--status <codes>', 'only redirects with these statuses, e.g. 303,307').argParser(parseStatuses))
-    .option('--baseline <report.json>', 'a previous JSON report: add what changed since (new clients mishandling 303/307, routes that moved)')
+    .option('--baseline <report.json>', 'a previous JSON report: add what changed since (new clients mishandling 303/307/308, fixed ones, routes that moved)')
     .addOption(new Option('--max-hops <n>', 'chains longer than this are long-chain').argParser(positiveInt).default(5))
     .addOption(new Option('--bucket <duration>', 'width of the time buckets (default: picked for at most 96)').argParser(parseDuration))
     .option('--follow', 'live: follow one input (a file across rotation, or "-"), print each finding as an NDJSON line as soon as it is decided')

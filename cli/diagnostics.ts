@@ -27,6 +27,17 @@ export function logInputs(log: Logger, report: AuditReport, sources: RecordSourc
         `${i.name}: skipped ${i.skipped} of ${i.linesRead} ${unit}${first ? ` (first: ${where}, ${first.reason})` : ''}`,
       );
     }
+    if (i.extraFields) {
+      // One warning per input: the fields this run did not read, and how to read them.
+      const x = i.extraFields;
+      const guess = x.suggestion?.includes('…') ? ' (name each … field: "$sent_http_location" for Location, $content_length, $request_time, ...)' : '';
+      log.warn(
+        { input: i.name, format: i.format, line: x.line, extra: x.rest },
+        `${i.name}: read as ${i.format}, but its lines have more fields (line ${x.line}: ${x.text}). ` +
+          `The extra fields (${x.rest}) are ignored, and with them any Location or body size: give the whole format with --log-format` +
+          (x.suggestion ? ` '${x.suggestion}'${guess}` : ''),
+      );
+    }
     if (i.notes) {
       const first = i.notes.examples[0];
       log.warn({ input: i.name, notes: i.notes.count }, `${i.name}: ${i.notes.count} field${i.notes.count === 1 ? '' : 's'} dropped${first ? ` (first: ${first.detail})` : ''}`);

@@ -21,7 +21,8 @@ export interface ProgressOptions {
 export type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number };
 
 const CLEAR_LINE = '\r\x1b[2K';
-const MB = 1024 * 1024;
+/** Sizes are binary: MiB, 1024 × 1024 bytes. */
+const MIB = 1024 * 1024;
 
 /** True when a progress line may be drawn on this stream: a terminal that understands `\r` and clear-line. */
 export function shouldShowProgress(stream: { isTTY?: boolean }): boolean {
@@ -86,30 +87,34 @@ export class Progress {
     const lines = this.opts.records();
     const lineRate = `${formatCount(lines / elapsed)} lines/s`;
     const byteRate = bytes / elapsed;
-    const parts: string[] = [];
-    let bar = '';
+    // Each part with its priority: on a narrow terminal the lowest go first (the bar, then the rates), so the
+    // ETA stays as long as anything does.
+    const parts: [text: string, keep: number][] = [];
     if (size !== null && size > 0) {
       const frac = Math.min(bytes / size, 1);
-      parts.push(`${mb(bytes)} / ${mb(size)} MB`, `${Math.floor(frac * 100)}%`);
-      bar = `[${'#'.repeat(Math.round(frac * 20)).padEnd(20, '-')}]`;
-      parts.push(bar, lineRate);
-      if (byteRate > 0 && bytes < size) parts.push(`ETA ${duration((size - bytes) / byteRate)}`);
+      parts.push([`${mib(bytes)} / ${mib(size)} MiB`, 3], [`${Math.floor(frac * 100)}%`, 4]);
+      parts.push([`[${'#'.repeat(Math.round(frac * 20)).padEnd(20, '-')}]`, 0], [lineRate, 1]);
+      if (byteRate > 0 && bytes < size) parts.push([`ETA ${duration((size - bytes) / byteRate)}`, 5]);
     } else {
-      parts.push(`${mb(bytes)} MB read`, `${mb(byteRate)} MB/s`, lineRate);
+      parts.push([`${mib(bytes)} MiB read`, 3], [`${mib(byteRate)} MiB/s`, 2], [lineRate, 1]);
     }
-    const text = `redirect-audit: ${parts.join('  ')}`;
     // A line longer than the terminal would wrap, and `\r` would then redraw only its last part.
     const cols = this.stream.columns;
-    if (cols && text.length >= cols) {
-      const short = bar ? text.replace(`  ${bar}`, '') : text;
-      return short.length >= cols ? short.slice(0, Math.max(cols - 1, 0)) : short;
+    const fits = (t: string) => !cols || t.length < cols;
+    for (let drop = 0; drop <= 5; drop++) {
+      const kept = parts.filter(([, keep]) => keep >= drop).map(([t]) => t);
+      const text = `redirect-audit: ${kept.join('  ')}`;
+      if (fits(text)) return text;
+      const bare = kept.join('  ');
+      if (drop >= 2 && fits(bare)) return bare;
     }
-    return text;
+    const last = parts.filter(([, keep]) => keep >= 4).map(([t]) => t).join(' ');
+    return cols ? last.slice(0, Math.max(cols - 1, 0)) : last;
   }
 }
 
-function mb(n: number): string {
-  return (n / MB).toFixed(1);
+function mib(n: number): string {
+  return (n / MIB).toFixed(1);
 }
 
 function formatCount(n: number): string {

@@ -98,5 +98,5 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
 }
 
 function url(r: HttpRecord): string {
-  return r.host ? `//${r.host}${r.target}` : r.target;
+  return r.host ? `${r.scheme ? `${r.scheme}://` : ''}${r.host}${r.target}` : r.target;
 }

@@ -80,6 +80,11 @@ export interface InputStats {
   skippedExamples: SkippedLine[];
   /** Entries kept with a part dropped (HAR fields over the size limit): how many, and the first few. */
   notes?: { count: number; examples: InputNote[] };
+  /**
+   * A detected preset whose lines go on past its last field (an extended log read as `combined`): the first
+   * such line, the text after the preset, and a `--log-format` that would read it.
+   */
+  extraFields?: { line: number; text: string; rest: string; suggestion: string | null };
 }
 
 /** Creates a record with every optional field unknown; parsers fill what their format carries. */

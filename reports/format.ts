@@ -31,3 +31,47 @@ export function fmtPeriod(first: string | null, last: string | null): string {
   if (first.slice(0, 10) === last.slice(0, 10)) return `${fmtTime(first).replace(/ UTC$/, '')} → ${fmtTime(last).slice(11)}`;
   return `${fmtTime(first)} → ${fmtTime(last)}`;
 }
+
+/**
+ * A URL as the reports show it. The report model writes a logged host without a scheme as a scheme-relative URL
+ * (`//127.0.0.1/path`, valid in the JSON); people read `127.0.0.1/path`. A URL with its scheme stays as it is.
+ */
+export function shownUrl(url: string): string {
+  return url.startsWith('//') ? url.slice(2) : url;
+}
+
+/** Characters of `s` a terminal shows (ANSI colour sequences take none). */
+export function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/**
+ * One line wrapped at spaces to `width` columns; the lines after the first are indented like the first plus two
+ * spaces. A word longer than the line (a long URL) stays whole on a line of its own: cutting it would break it.
+ */
+export function wrapLine(line: string, width: number): string[] {
+  if (width <= 0 || visibleLength(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  const next = `${indent}  `;
+  const words = line.slice(indent.length).split(' ');
+  const out: string[] = [];
+  let cur = indent;
+  let curLen = indent.length;
+  let empty = true;
+  for (const w of words) {
+    const wl = visibleLength(w);
+    if (!empty && curLen + 1 + wl > width) {
+      out.push(cur);
+      cur = next + w;
+      curLen = next.length + wl;
+      empty = false;
+      continue;
+    }
+    cur += (empty ? '' : ' ') + w;
+    curLen += (empty ? 0 : 1) + wl;
+    empty = false;
+  }
+  out.push(cur);
+  return out;
+}

@@ -78,6 +78,11 @@ svg .pt.s-apparent, svg .bar.s-apparent { fill: var(--apparent); }
 svg .pt.s-effective, svg .bar.s-effective { fill: var(--effective); }
 svg .pt.s-share { fill: var(--share); }
 svg .gap-area { fill: var(--gap); }
+svg .no-data { fill: var(--head); stroke: var(--border); stroke-dasharray: 3 3; }
+svg .tick-mark { stroke: var(--border); }
+svg .route-impact { fill: var(--muted); font-size: 11px; }
+svg .route-impact.hot { fill: var(--bad); }
+td.addresses code { font-size: 11.5px; margin-right: 4px; }
 svg .pt:hover, svg .bar:hover { opacity: 0.8; }
 .table-wrap { background: var(--panel); border: 1px solid var(--border); border-radius: 10px; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }

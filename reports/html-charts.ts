@@ -20,7 +20,14 @@ const SERIES: Series[] = [
   { key: 'share', label: 'Redirect share', value: (b) => b.figures.redirectShare },
 ];
 
-/** Apparent and effective success and redirect share per time bucket: three lines on one 0–100% axis. */
+/** Tick steps for the time axis, in seconds. */
+const TICK_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
+
+/**
+ * Apparent and effective success and redirect share per time bucket: three lines on one 0–100% axis. The time
+ * axis is proportional: buckets sit at their time, a stretch without requests is a visible gap (shaded, named in
+ * its tooltip), and no line is drawn across it.
+ */
 export function timeChart(buckets: TimeBucket[], bucketSeconds: number): string {
   if (!buckets.length) return '<p class="empty">No timed requests: the log has no timestamps to bucket.</p>';
   const H = 280;
@@ -28,48 +35,75 @@ export function timeChart(buckets: TimeBucket[], bucketSeconds: number): string 
   const right = W - 20;
   const top = 16;
   const bottom = H - 40;
-  const step = buckets.length > 1 ? (right - left) / (buckets.length - 1) : 0;
-  const xOf = (i: number) => (buckets.length > 1 ? left + i * step : (left + right) / 2);
+  const times = buckets.map((b) => Date.parse(b.start) / 1000);
+  const t0 = times[0]!;
+  const span = times[times.length - 1]! - t0;
+  const xAt = (t: number) => (span > 0 ? left + ((t - t0) / span) * (right - left) : (left + right) / 2);
+  const xOf = (i: number) => xAt(times[i]!);
+  // Runs of buckets with no gap between them: a line is drawn within a run, never across a gap.
+  const runStart = times.map((t, i) => i === 0 || t - times[i - 1]! > bucketSeconds * 1.5);
   const out: string[] = [];
   out.push(
     `<svg class="chart" id="chart-time" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-time-title">`,
     `<title id="chart-time-title">Apparent and effective success and redirect share per ${esc(bucketLabel(bucketSeconds))}</title>`,
   );
+  // Gaps: no request from the end of one bucket to the start of the next.
+  const multiDay = buckets[0]!.start.slice(0, 10) !== buckets[buckets.length - 1]!.start.slice(0, 10);
+  for (let i = 1; i < buckets.length; i++) {
+    if (!runStart[i]) continue;
+    const x1 = r1(xOf(i - 1));
+    const x2 = r1(xOf(i));
+    const from = new Date((times[i - 1]! + bucketSeconds) * 1000).toISOString();
+    const tip = `No requests from ${timeLabel(from, bucketSeconds, true)} to ${timeLabel(buckets[i]!.start, bucketSeconds, true)} UTC`;
+    out.push(`<rect class="no-data" data-gap="${i}" x="${x1}" y="${top}" width="${r1(x2 - x1)}" height="${bottom - top}"><title>${esc(tip)}</title></rect>`);
+  }
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
     const y = r1(yOf(v, top, bottom));
     out.push(`<line class="grid" x1="${left}" x2="${right}" y1="${y}" y2="${y}"/>`);
     out.push(`<text class="tick" x="${left - 8}" y="${y + 4}" text-anchor="end">${v * 100}%</text>`);
   }
-  // x labels: at most about 10, evenly spaced, always the first and the last.
-  const every = Math.max(1, Math.ceil(buckets.length / 10));
-  const multiDay = buckets[0]!.start.slice(0, 10) !== buckets[buckets.length - 1]!.start.slice(0, 10);
-  buckets.forEach((b, i) => {
-    if (i % every !== 0 && i !== buckets.length - 1) return;
-    if (i !== buckets.length - 1 && buckets.length - 1 - i < every && i !== 0) return;
-    const anchor = buckets.length === 1 ? 'middle' : i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle';
-    out.push(
-      `<text class="tick" x="${r1(xOf(i))}" y="${bottom + 20}" text-anchor="${anchor}">${esc(timeLabel(b.start, bucketSeconds, multiDay))}</text>`,
-    );
-  });
-  out.push(`<text class="tick" x="${right}" y="${H - 2}" text-anchor="end">UTC, per ${esc(bucketLabel(bucketSeconds))}</text>`);
+  // x labels at round times, proportionally placed (about 8); a single bucket gets its own.
+  if (span === 0) {
+    out.push(`<text class="tick" x="${r1(xOf(0))}" y="${bottom + 20}" text-anchor="middle">${esc(timeLabel(buckets[0]!.start, bucketSeconds, multiDay))}</text>`);
+  } else {
+    const step = Math.max(bucketSeconds, TICK_STEPS.find((s) => span / s <= 8) ?? TICK_STEPS[TICK_STEPS.length - 1]!);
+    const ticks: number[] = [];
+    for (let t = Math.ceil(t0 / step) * step; t <= t0 + span; t += step) ticks.push(t);
+    if (ticks.length < 2) ticks.splice(0, ticks.length, t0, t0 + span);
+    for (const t of ticks) {
+      const x = r1(xAt(t));
+      const anchor = x - left < 30 ? 'start' : right - x < 30 ? 'end' : 'middle';
+      out.push(`<line class="tick-mark" x1="${x}" x2="${x}" y1="${bottom}" y2="${bottom + 5}"/>`);
+      out.push(
+        `<text class="tick" x="${x}" y="${bottom + 20}" text-anchor="${anchor}">${esc(timeLabel(new Date(t * 1000).toISOString(), bucketSeconds, multiDay))}</text>`,
+      );
+    }
+  }
+  out.push(`<text class="tick" x="${right}" y="${H - 2}" text-anchor="end">UTC, per ${esc(bucketLabel(bucketSeconds))}; time to scale, shaded: no requests</text>`);
 
-  // The gap between what dashboards show and what users got.
+  // The gap between what dashboards show and what users got, one area per run of buckets.
   const app = buckets.map((b) => b.figures.apparentSuccess);
   const eff = buckets.map((b) => b.figures.effectiveSuccess);
   if (buckets.length > 1 && app.every((v) => v !== null) && eff.every((v) => v !== null)) {
-    const upper = app.map((v, i) => `${r1(xOf(i))},${r1(yOf(v!, top, bottom))}`);
-    const lower = eff.map((v, i) => `${r1(xOf(i))},${r1(yOf(v!, top, bottom))}`).reverse();
-    out.push(`<polygon class="gap-area" points="${[...upper, ...lower].join(' ')}"><title>Gap between apparent and effective success</title></polygon>`);
+    let from = 0;
+    for (let i = 1; i <= buckets.length; i++) {
+      if (i < buckets.length && !runStart[i]) continue;
+      if (i - from > 1) {
+        const idx = Array.from({ length: i - from }, (_, k) => from + k);
+        const upper = idx.map((k) => `${r1(xOf(k))},${r1(yOf(app[k]!, top, bottom))}`);
+        const lower = idx.map((k) => `${r1(xOf(k))},${r1(yOf(eff[k]!, top, bottom))}`).reverse();
+        out.push(`<polygon class="gap-area" points="${[...upper, ...lower].join(' ')}"><title>Gap between apparent and effective success</title></polygon>`);
+      }
+      from = i;
+    }
   }
   for (const s of SERIES) {
     let d = '';
     let pen = false;
     buckets.forEach((b, i) => {
       const v = s.value(b);
-      if (v === null) {
-        pen = false;
-        return;
-      }
+      if (v === null || runStart[i]) pen = false;
+      if (v === null) return;
       d += `${pen ? 'L' : 'M'}${r1(xOf(i))} ${r1(yOf(v, top, bottom))}`;
       pen = true;
     });
@@ -92,7 +126,9 @@ export function timeChart(buckets: TimeBucket[], bucketSeconds: number): string 
 /** Apparent against effective success per route, two horizontal bars each. */
 export function routeChart(routes: RouteReport[]): string {
   if (!routes.length) return '<p class="empty">No routes.</p>';
-  const rowH = 32;
+  // A second line under each label says what the route is ranked by (its impact), when the report has it.
+  const withImpact = routes.some((r) => r.impact);
+  const rowH = withImpact ? 40 : 32;
   const top = 26;
   const labelW = 330;
   const left = labelW + 10;
@@ -113,11 +149,20 @@ export function routeChart(routes: RouteReport[]): string {
     const y = top + i * rowH;
     const label = r.route.length > 44 ? `${r.route.slice(0, 43)}…` : r.route;
     out.push(
-      `<text class="route-label" x="${labelW}" y="${y + 21}" text-anchor="end">${esc(label)}<title>${esc(r.route)}</title></text>`,
+      `<text class="route-label" x="${labelW}" y="${y + (withImpact ? 17 : 21)}" text-anchor="end">${esc(label)}<title>${esc(r.route)}</title></text>`,
     );
+    if (r.impact) {
+      const i = r.impact;
+      const parts = [`${n(i.affected)} affected`];
+      if (i.violations) parts.push(`${n(i.violations)} violations`);
+      if (i.failedChains) parts.push(`${n(i.failedChains)} failed`);
+      if (i.uncertain) parts.push(`${n(i.uncertain)} uncertain`);
+      out.push(`<text class="route-impact${i.affected ? ' hot' : ''}" x="${labelW}" y="${y + 31}" text-anchor="end">${esc(parts.join(' · '))}</text>`);
+    }
+    const dy0 = withImpact ? 8 : 6;
     const bars: [key: 'apparent' | 'effective', label: string, v: number | null, dy: number][] = [
-      ['apparent', 'Apparent success', r.figures.apparentSuccess, 6],
-      ['effective', 'Effective success', r.figures.effectiveSuccess, 17],
+      ['apparent', 'Apparent success', r.figures.apparentSuccess, dy0],
+      ['effective', 'Effective success', r.figures.effectiveSuccess, dy0 + 11],
     ];
     for (const [key, name, v, dy] of bars) {
       const w = v === null ? 0 : r1(xOf(v) - left);

@@ -10,8 +10,10 @@ import { serverTone, VERDICTS, verdictTone, VIOLATION_FINDINGS, violationTotal, 
 import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, RecordRef, RouteFinding, RouteReport } from '../src/report.js';
 import { CSS, SCRIPT } from './html-assets.js';
+import { addressesOf, groupBySoftware, type SoftwareClients } from '../src/software.js';
 import { routeChart, timeChart } from './html-charts.js';
 import { bytes, esc, fmtPeriod, fmtTime, ms, n, pct } from './html-format.js';
+import { shownUrl } from './format.js';
 
 /** Routes in the bar chart. */
 export const CHART_ROUTES = 15;
@@ -41,6 +43,7 @@ export function renderHtml(hostile: AuditReport): string {
     cards(report),
     baseline(report),
     charts(report),
+    softwareTable(report),
     clientsTable(report),
     routesTable(report),
     findingsTable(report),
@@ -175,7 +178,7 @@ function charts(r: AuditReport): string {
 <ul class="legend"><li><i class="s-apparent"></i>Apparent success (per request)</li><li><i class="s-effective"></i>Effective success (per chain)</li><li><i class="gap"></i>Gap</li><li><i class="s-share"></i>Redirect share of requests</li></ul>
 ${timeChart(m.buckets, m.bucketSeconds)}
 </div>
-<h2>By route <span class="count">top ${n(top.length)} of ${n(m.routes.length)}</span></h2>
+<h2>By route <span class="count">top ${n(top.length)} of ${n(m.routes.length)} by impact</span></h2>
 <div class="panel">
 <ul class="legend"><li><i class="s-apparent"></i>Apparent success (per request)</li><li><i class="s-effective"></i>Effective success (per chain)</li></ul>
 ${routeChart(top)}
@@ -264,11 +267,70 @@ ${table('clients-table', cols, r.clients, 'Clients and their verdicts')}
 </section>`;
 }
 
+/** Addresses named per software row. */
+const SOFTWARE_ADDRESSES = 12;
+
+/** Clients by software (User-Agent family and version), most serious first: what people act on. */
+function softwareTable(r: AuditReport): string {
+  const groups = groupBySoftware(r.clients);
+  const cols: Column<SoftwareClients>[] = [
+    { title: 'Software', cls: 'key', cell: (g) => `<b>${esc(g.group.software)}</b>`, value: (g) => g.group.software },
+    {
+      title: 'Verdicts',
+      num: true,
+      cls: 'chips',
+      cell: (g) =>
+        Object.entries(g.group.verdicts)
+          .map(([v, k]) => `<span class="chip ${tone(v)}">${esc(v)} ×${n(k ?? 0)}</span>`)
+          .join(''),
+      value: (g) => SEVERITY.indexOf(g.group.verdict),
+    },
+    { title: 'Addresses', num: true, right: true, cell: (g) => n(g.group.addressCount), value: (g) => g.group.addressCount },
+    {
+      title: 'Which',
+      cls: 'addresses',
+      cell: (g) => {
+        const addrs = addressesOf(g.members);
+        const shown = addrs.slice(0, SOFTWARE_ADDRESSES).map((a) => `<code>${esc(a)}</code>`).join(' ');
+        return shown + (addrs.length > SOFTWARE_ADDRESSES ? ` <span class="muted">… ${n(addrs.length - SOFTWARE_ADDRESSES)} more</span>` : '');
+      },
+    },
+    { title: 'Redirects', num: true, right: true, cell: (g) => n(g.group.redirects), value: (g) => g.group.redirects },
+    { title: 'Unfollowed', num: true, right: true, cell: (g) => num(g.group.unfollowed), value: (g) => g.group.unfollowed },
+    { title: '303\u00a0✗', hint: 'Violations of 303', num: true, right: true, cell: (g) => hot(g.group.violations['303']), value: (g) => g.group.violations['303'] },
+    { title: '307\u00a0✗', hint: 'Violations of 307', num: true, right: true, cell: (g) => hot(g.group.violations['307']), value: (g) => g.group.violations['307'] },
+    { title: '308\u00a0✗', hint: 'Violations of 308', num: true, right: true, cell: (g) => hot(g.group.violations['308']), value: (g) => g.group.violations['308'] },
+  ];
+  return `<section id="software">
+<h2>Clients by software <span class="count">${n(groups.length)} software · ${n(r.clients.length)} clients</span></h2>
+<p class="note">Grouped by the software the User-Agent names (a label only: verdicts come from the traffic).</p>
+${table('software-table', cols, groups, 'Clients grouped by software, most serious verdict first')}
+</section>`;
+}
+
 function routesTable(r: AuditReport): string {
   const m = r.monitoring;
   const f = (x: RouteReport) => x.figures;
   const cols: Column<RouteReport>[] = [
     { title: 'Route', cls: 'route', cell: (x) => `<code>${esc(x.route)}</code>`, value: (x) => x.route },
+    {
+      title: 'Affected',
+      hint: 'User actions affected: chains started here that failed or broke a code\'s rule (the ranking)',
+      num: true,
+      right: true,
+      cell: (x) => (x.impact ? hot(x.impact.affected) : '<span class="muted">–</span>'),
+      value: (x) => x.impact?.affected ?? null,
+    },
+    { title: 'Violations', num: true, right: true, cell: (x) => (x.impact ? hot(x.impact.violations) : '<span class="muted">–</span>'), value: (x) => x.impact?.violations ?? null },
+    { title: 'Failed chains', num: true, right: true, cell: (x) => (x.impact ? hot(x.impact.failedChains) : '<span class="muted">–</span>'), value: (x) => x.impact?.failedChains ?? null },
+    {
+      title: 'Uncertain',
+      hint: 'Chains whose ending this log cannot know (possibly cached, undetermined, left the site): not failures',
+      num: true,
+      right: true,
+      cell: (x) => (x.impact ? num(x.impact.uncertain) : '<span class="muted">–</span>'),
+      value: (x) => x.impact?.uncertain ?? null,
+    },
     { title: 'Requests', num: true, right: true, cell: (x) => n(f(x).requests), value: (x) => f(x).requests },
     { title: 'Apparent', num: true, right: true, cell: (x) => share(f(x).apparentSuccess), value: (x) => f(x).apparentSuccess },
     { title: 'Effective', num: true, right: true, cell: (x) => share(f(x).effectiveSuccess), value: (x) => f(x).effectiveSuccess },
@@ -304,7 +366,8 @@ function routesTable(r: AuditReport): string {
   ];
   const other = m.otherRoutes > 0 ? `<p class="more">${n(m.otherRoutes)} requests on routes beyond the limit are folded out of this table.</p>` : '';
   return `<section id="routes">
-<h2>Routes <span class="count">${n(m.routes.length)}</span></h2>
+<h2>Routes by impact <span class="count">${n(m.routes.length)}</span></h2>
+<p class="note">Ranked by the user actions their redirects affected (a violation or a failed chain), not by how many findings they have.</p>
 ${table('routes-table', cols, m.routes, 'Monitoring figures per route')}${other}
 </section>`;
 }
@@ -376,7 +439,7 @@ function exampleHtml(redirect: RecordRef, followUp: RecordRef | null, final: Rec
 
 /** `METHOD url → status` */
 function request(r: RecordRef): string {
-  return `${r.method} ${r.url} → ${r.status}`;
+  return `${r.method} ${shownUrl(r.url)} → ${r.status}`;
 }
 
 function sameRecord(a: RecordRef, b: RecordRef): boolean {

@@ -27,7 +27,9 @@ function omitted(v: unknown): boolean {
 }
 
 function* pieces(v: unknown, indent: string, depth: number): Generator<string> {
-  if (depth >= SPLIT_DEPTH || v === null || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+  // Arrays one level deeper than objects: the lists under `monitoring` (routes, findings, buckets) go out an
+  // element at a time, like the clients.
+  if (depth >= (Array.isArray(v) ? SPLIT_DEPTH + 1 : SPLIT_DEPTH) || v === null || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     const s = JSON.stringify(v, null, 2);
     yield indent === '' ? s : s.replace(/\n/g, `\n${indent}`);
     return;

@@ -7,9 +7,13 @@
 import { isMishandling, VIOLATION_FINDINGS, violationTotal } from '../src/findings.js';
 import { neutralized } from './neutralize.js';
 import type { AuditReport, ClientReport, Example, Figures, RecordRef } from '../src/report.js';
-import { fmtPeriod, fmtTime, ms, n, pct } from './format.js';
+import { fmtPeriod, fmtTime, ms, n, pct, shownUrl } from './format.js';
+import { addressesOf, groupBySoftware, GROUPED_VERDICTS, softwareWithVerdict } from '../src/software.js';
 
 const MAX_MISHANDLING = 25;
+const MAX_SOFTWARE = 40;
+/** Addresses named per software row. */
+const ADDRESSES = 5;
 const MAX_NOT_FOLLOWING = 10;
 const MAX_FINDINGS = 25;
 const MAX_ROUTES = 15;
@@ -57,6 +61,39 @@ export function renderMarkdown(hostile: AuditReport): string {
     out.push('- Location is not in this log: targets were inferred from where clients went next.');
   }
   for (const e of report.errors) out.push(`- **Error:** ${text(e.message)}`);
+
+  // Clients by software and verdict: what people act on (one row per software and verdict, not per address).
+  const groups = groupBySoftware(report.clients);
+  const bySoftware = GROUPED_VERDICTS.flatMap((v) => softwareWithVerdict(groups, v).map((g) => ({ v, ...g })));
+  if (bySoftware.length) {
+    out.push('', `### Clients by software and verdict (${n(bySoftware.length)})`, '');
+    out.push(
+      '| Verdict | Software | Addresses | Redirects | Violations 303/307/308 | Example |',
+      '| --- | --- | --- | ---: | ---: | --- |',
+    );
+    for (const { v, group, members } of bySoftware.slice(0, MAX_SOFTWARE)) {
+      const addrs = addressesOf(members);
+      const shown = addrs.slice(0, ADDRESSES).join(', ') + (addrs.length > ADDRESSES ? `, … ${n(addrs.length - ADDRESSES)} more` : '');
+      const sum = (f: (c: ClientReport) => number) => members.reduce((a, c) => a + f(c), 0);
+      const ex = members.flatMap((c) => c.examples).find((e) => VIOLATION_FINDINGS.has(e.finding) && (!v.startsWith('mishandles-') || e.finding.endsWith(v.slice(-3)))) ?? members[0]!.examples[0];
+      out.push(
+        row([
+          text(v),
+          text(group.software),
+          `**${n(addrs.length)}**: ${text(shown)}`,
+          n(sum((c) => c.redirects)),
+          `${n(sum((c) => c.violations['303']))} / ${n(sum((c) => c.violations['307']))} / ${n(sum((c) => c.violations['308']))}`,
+          ex ? example(ex) : '',
+        ]),
+      );
+    }
+    more(out, bySoftware.length, MAX_SOFTWARE, 'rows');
+  }
+  const correctGroups = softwareWithVerdict(groups, 'correct');
+  if (correctGroups.length) {
+    const k = report.clients.filter((c) => c.verdict === 'correct').length;
+    out.push('', `${n(k)} client${k === 1 ? '' : 's'} in ${n(correctGroups.length)} software handled every redirect correctly.`);
+  }
 
   // Clients that mishandle 303/307/308.
   const mishandling = report.clients.filter((c) => c.verdicts.some(isMishandling));
@@ -143,14 +180,19 @@ export function renderMarkdown(hostile: AuditReport): string {
 
   // Routes.
   if (m.routes.length) {
-    out.push('', `### Top routes (${n(Math.min(MAX_ROUTES, m.routes.length))} of ${n(m.routes.length)})`, '');
+    out.push('', `### Top routes by impact (${n(Math.min(MAX_ROUTES, m.routes.length))} of ${n(m.routes.length)})`, '');
+    out.push('Ranked by impact: user actions affected (a violation or a failed chain), then violations and failed chains.', '');
     out.push(
-      '| Route | Requests | Apparent | Effective | Redirect share |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| Route | Affected | Violations | Failed chains | Uncertain | Requests | Apparent | Effective | Redirect share |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of m.routes.slice(0, MAX_ROUTES)) {
       const f = r.figures;
-      out.push(row([code(r.route), n(f.requests), pct(f.apparentSuccess), pct(f.effectiveSuccess), pct(f.redirectShare)]));
+      const i = r.impact;
+      const k = (x: number | undefined) => (x === undefined ? '–' : n(x));
+      out.push(
+        row([code(r.route), k(i?.affected), k(i?.violations), k(i?.failedChains), k(i?.uncertain), n(f.requests), pct(f.apparentSuccess), pct(f.effectiveSuccess), pct(f.redirectShare)]),
+      );
     }
     const rest = m.routes.length - MAX_ROUTES;
     if (rest > 0 || m.otherRoutes > 0) {
@@ -208,9 +250,9 @@ function ua(c: Pick<ClientReport, 'userAgent'>): string {
 /** `file:line METHOD url → status`, then the follow-up's method and URL (or why there is none). */
 function example(e: Example): string {
   const r = e.redirect;
-  const head = code(`${where(r)} ${r.method} ${r.url} → ${r.status}`);
+  const head = code(`${where(r)} ${r.method} ${shownUrl(r.url)} → ${r.status}`);
   if (!e.followUp) return `${head} ${text(`(${e.finding})`)}`;
-  return `${head}, then ${code(`${e.followUp.method} ${e.followUp.url}`)}`;
+  return `${head}, then ${code(`${e.followUp.method} ${shownUrl(e.followUp.url)}`)}`;
 }
 
 function where(r: RecordRef): string {

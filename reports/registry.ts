@@ -10,6 +10,8 @@ import type { AuditReport } from '../src/report.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Columns the text report wraps to (the terminal's width; 100 when unknown). */
+  width?: number;
 }
 
 /** A whole report, or its text in pieces (the JSON report: written as it is made, never held whole). */
@@ -44,7 +46,7 @@ export const REPORTER_LIST: readonly Reporter[] = [
     needsPairs: false,
     load: async () => {
       const { renderText } = await import('./text.js');
-      return (r, o) => renderText(r, { color: o.color });
+      return (r, o) => renderText(r, { color: o.color, ...(o.width ? { width: o.width } : {}) });
     },
   },
   {

@@ -1,17 +1,37 @@
 /**
- * The terminal report: a summary a person reads top to bottom. Clients that mishandle 303 or 307 come first,
- * each with its counts and one example pair (input:line of the redirect and of the follow-up).
+ * The terminal report: a summary a person reads top to bottom. The software that mishandles 303/307/308 comes
+ * first (clients grouped by User-Agent family and version, per verdict, with their addresses, counts and one
+ * example pair), then routes by impact, the monitoring figures and the route findings. Wrapped to the width.
  */
-import { mishandles, violationTotal } from '../src/findings.js';
+import { isMishandling, PAIR_RANK, VIOLATION_FINDINGS, verdictTone, violationTotal, type Verdict } from '../src/findings.js';
 import type { AuditReport, ClientReport, Example, RecordRef } from '../src/report.js';
-import { fmtTime, n, pct } from './format.js';
+import { addressesOf, groupBySoftware, GROUPED_VERDICTS, softwareWithVerdict } from '../src/software.js';
+import { fmtTime, n, pct, shownUrl, wrapLine } from './format.js';
 import { neutralized } from './neutralize.js';
 
 export interface TextOptions {
   color: boolean;
-  /** How many clients to list per section before "... and N more". */
+  /** How many software groups to list per verdict before "... and N more". */
   limit?: number;
+  /** Columns to wrap to (the terminal's width); 0 or absent: 100. */
+  width?: number;
 }
+
+/** Routes listed by impact. */
+const TOP_ROUTES = 5;
+
+/** Addresses shown under a software group. */
+const ADDRESSES = 8;
+
+/** The heading of each verdict's section. */
+const VERDICT_TITLES: Partial<Record<Verdict, string>> = {
+  'mishandles-303': 'kept the method or the body after 303',
+  'mishandles-307': 'changed the method or dropped the body after 307',
+  'mishandles-308': 'changed the method or dropped the body after 308',
+  'misresolves-location': 'requested a relative Location as written',
+  'does-not-follow': 'left redirects unfollowed',
+  undetermined: 'this log cannot judge them (every pair undetermined)',
+};
 
 export function renderText(hostile: AuditReport, opts: TextOptions = { color: false }): string {
   // Every string from the logs with its control characters escaped, before colours are added.
@@ -61,36 +81,61 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
     .join(', ');
   out.push(`${bold('Clients')} ${n(t.clients)} with redirects${verdicts ? `: ${verdicts}` : ''}`);
 
-  const section = (title: string, list: ClientReport[], color: (s: string) => string) => {
-    if (!list.length) return;
-    out.push('', bold(title));
-    for (const cl of list.slice(0, limit)) {
-      const ua = cl.userAgent ?? '(no User-Agent)';
-      const counts = [`redirects ${cl.redirects}`, `followed ${cl.followed}`];
-      if (cl.unfollowed) counts.push(`unfollowed ${cl.unfollowed}`);
-      for (const k of ['303', '307', '308'] as const) if (cl.violations[k]) counts.push(`${k} violations ${cl.violations[k]}`);
-      if (cl.pairing.undetermined) counts.push(`undetermined ${cl.pairing.undetermined}`);
-      if (cl.pairing.otherAgent) counts.push(`${cl.pairing.otherAgent} followed under another User-Agent from the same address`);
-      out.push(`  ${color(cl.verdicts.join(', '))}  ${cl.address}  ${ua}`);
-      out.push(`    ${dim(counts.join(' · '))}`);
-      const ex = cl.examples[0];
+  // Clients by software and verdict: people act per client software, not per address.
+  const groups = groupBySoftware(report.clients);
+  const colorOf = (v: Verdict) => (verdictTone(v) === 'bad' ? red : verdictTone(v) === 'good' ? green : yellow);
+  // On the first screen: every software that mishandles 303/307/308, with its count of addresses.
+  const bad = groups.filter((g) => g.members.some((cl) => cl.verdicts.some(isMishandling)));
+  if (bad.length) {
+    const items = bad.map(({ group, members }) => {
+      const mis = members.filter((cl) => cl.verdicts.some(isMishandling));
+      const k = addressesOf(mis).length;
+      const codes = (['303', '307', '308'] as const).filter((c) => mis.some((cl) => cl.violations[c] > 0));
+      return `${red(group.software)} (${n(k)} address${k === 1 ? '' : 'es'}: ${codes.join(', ')})`;
+    });
+    out.push(`${bold('Mishandling software')} ${n(bad.length)}: ${items.join(', ')}`);
+  }
+  for (const v of GROUPED_VERDICTS) {
+    const list = softwareWithVerdict(groups, v);
+    if (!list.length) continue;
+    const addresses = new Set(list.flatMap((g) => g.members.map((cl) => cl.address))).size;
+    out.push(
+      '',
+      `${bold(colorOf(v)(v))} ${bold(VERDICT_TITLES[v] ?? '')}: ${n(list.length)} software, ${n(addresses)} address${addresses === 1 ? '' : 'es'}`,
+    );
+    for (const { group, members } of list.slice(0, limit)) {
+      const addrs = addressesOf(members);
+      const counts = [`redirects ${n(sum(members, (cl) => cl.redirects))}`, `followed ${n(sum(members, (cl) => cl.followed))}`];
+      const unf = sum(members, (cl) => cl.unfollowed);
+      if (unf) counts.push(`unfollowed ${n(unf)}`);
+      for (const k of ['303', '307', '308'] as const) {
+        const x = sum(members, (cl) => cl.violations[k]);
+        if (x) counts.push(`${k} violations ${n(x)}`);
+      }
+      const und = sum(members, (cl) => cl.pairing.undetermined ?? 0);
+      if (und) counts.push(`undetermined ${n(und)}`);
+      const other = sum(members, (cl) => cl.pairing.otherAgent ?? 0);
+      if (other) counts.push(`${n(other)} followed under another User-Agent from the same address`);
+      out.push(`  ${colorOf(v)(group.software)}  ${n(addrs.length)} address${addrs.length === 1 ? '' : 'es'}${members.length > addrs.length ? ` (${n(members.length)} clients)` : ''}  ${dim(counts.join(' · '))}`);
+      const shownAddrs = addrs.slice(0, ADDRESSES);
+      out.push(`    ${shownAddrs.join(', ')}${addrs.length > ADDRESSES ? dim(` … and ${n(addrs.length - ADDRESSES)} more`) : ''}`);
+      const uas = new Set(members.map((cl) => cl.userAgent ?? '(no User-Agent)'));
+      if (uas.size === 1 && [...uas][0] !== group.software) out.push(`    ${dim([...uas][0]!)}`);
+      else if (uas.size > 1) out.push(`    ${dim(`${n(uas.size)} User-Agent strings, e.g. ${[...uas][0]!}`)}`);
+      const ex = pickExample(members, v);
       if (ex) out.push(`    ${exampleLine(ex)}`);
     }
-    if (list.length > limit) out.push(dim(`  … and ${n(list.length - limit)} more (--report json lists all)`));
-  };
-  const is = (v: ClientReport['verdict']) => (cl: ClientReport) => cl.verdicts.includes(v);
-  const mis = report.clients.filter((cl) => is(mishandles('303'))(cl) || is(mishandles('307'))(cl));
-  const mis308 = report.clients.filter((cl) => !mis.includes(cl) && is(mishandles('308'))(cl));
-  const nof = report.clients.filter((cl) => cl.verdict === 'does-not-follow');
-  section('Clients that mishandle 303 or 307', mis, red);
-  section('Clients that mishandle 308', mis308, red);
-  const misres = report.clients.filter((cl) => !mis.includes(cl) && !mis308.includes(cl) && is('misresolves-location')(cl));
-  section('Clients that request a relative Location without resolving it', misres, red);
-  section('Clients that do not follow', nof, yellow);
-  const und = report.clients.filter((cl) => cl.verdict === 'undetermined');
-  section('Clients this log cannot judge (every pair undetermined)', und, dim);
+    if (list.length > limit) out.push(dim(`  … and ${n(list.length - limit)} more software (--report json lists all, softwareGroups)`));
+  }
+  const correctGroups = softwareWithVerdict(groups, 'correct');
   const correct = report.clients.filter((cl) => cl.verdict === 'correct').length;
-  if (correct) out.push('', `${green(`${n(correct)} client${correct === 1 ? '' : 's'}`)} handled every redirect correctly.`);
+  if (correct) {
+    out.push(
+      '',
+      `${green(`${n(correct)} client${correct === 1 ? '' : 's'}`)} handled every redirect correctly` +
+        dim(` (${n(correctGroups.length)} software: ${correctGroups.slice(0, 8).map((g) => g.group.software).join(', ')}${correctGroups.length > 8 ? ', …' : ''})`),
+    );
+  }
 
   const m = report.monitoring;
   if (m && m.overall.requests > 0) {
@@ -102,6 +147,19 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
     );
     if (o.latencyPerRequestMs !== null) {
       out.push(`  latency per request ${o.latencyPerRequestMs.toFixed(1)} ms · per chain ${o.latencyPerChainMs === null ? '–' : `${o.latencyPerChainMs.toFixed(1)} ms`}`);
+    }
+    // The routes whose redirects affect the most user actions (not those with the most findings).
+    const hit = m.routes.filter((r) => (r.impact?.affected ?? 0) > 0).slice(0, TOP_ROUTES);
+    if (hit.length) {
+      out.push('', bold('Routes by impact') + dim(' (user actions affected: a violation or a failed chain)'));
+      for (const r of hit) {
+        const i = r.impact!;
+        const parts = [`${n(i.affected)} affected`];
+        if (i.violations) parts.push(`${n(i.violations)} violations`);
+        if (i.failedChains) parts.push(`${n(i.failedChains)} failed chains`);
+        if (i.uncertain) parts.push(`${n(i.uncertain)} uncertain`);
+        out.push(`  ${red(r.route)}  ${parts.join(' · ')}` + dim(` (${n(r.figures.requests)} requests, effective success ${pct(r.figures.effectiveSuccess)})`));
+      }
     }
     // At most three routes per finding here; the other reports list them all.
     const per = new Map<string, number>();
@@ -138,7 +196,29 @@ export function renderText(hostile: AuditReport, opts: TextOptions = { color: fa
     }
   }
   for (const e of report.errors) out.push('', red(`error: ${e.message}`));
-  return `${out.join('\n')}\n`;
+  const width = opts.width && opts.width > 0 ? opts.width : 100;
+  return `${out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width)).join('\n')}\n`;
+}
+
+function sum(list: readonly ClientReport[], f: (c: ClientReport) => number): number {
+  let s = 0;
+  for (const c of list) s += f(c);
+  return s;
+}
+
+/** The example most worth reading for a verdict: a violation of its code, else the client's first. */
+function pickExample(members: readonly ClientReport[], v: Verdict): Example | undefined {
+  const code = /^mishandles-(\d+)$/.exec(v)?.[1];
+  const wanted = (e: Example) =>
+    code ? VIOLATION_FINDINGS.has(e.finding) && e.finding.endsWith(code) : v === 'misresolves-location' ? e.finding === 'location-misresolved' : v === 'does-not-follow' ? e.finding === 'unfollowed' : true;
+  let best: Example | undefined;
+  for (const c of members) {
+    for (const e of c.examples) {
+      if (wanted(e) && (!best || PAIR_RANK.get(e.finding)! < PAIR_RANK.get(best.finding)!)) best = e;
+    }
+    if (best) return best;
+  }
+  return members[0]?.examples[0];
 }
 
 function where(r: RecordRef): string {
@@ -147,7 +227,7 @@ function where(r: RecordRef): string {
 
 function exampleLine(e: Example): string {
   const r = e.redirect;
-  const head = `${e.finding}: ${where(r)} ${r.method} ${r.url} → ${r.status}${r.location ? ` ${r.location}` : ''}`;
+  const head = `${e.finding}: ${where(r)} ${r.method} ${shownUrl(r.url)} → ${r.status}${r.location ? ` ${r.location}` : ''}`;
   if (!e.followUp) return `${head}; ${e.why}`;
-  return `${head}, then ${where(e.followUp)} ${e.followUp.method} ${e.followUp.url} (${e.why})`;
+  return `${head}, then ${where(e.followUp)} ${e.followUp.method} ${shownUrl(e.followUp.url)} (${e.why})`;
 }

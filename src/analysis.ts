@@ -13,6 +13,7 @@ import { detach, detachOrNull } from '../core/strings.js';
 import { Monitoring, type MonitoringOptions } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow } from './report.js';
+import { softwareGroups } from './software.js';
 
 export interface AnalyzeOptions extends Partial<PairingOptions> {
   /** Called for every decided pair, as soon as it is decided (live use). */
@@ -334,6 +335,7 @@ export class Analyzer {
       errors,
       monitoring: this.monitoring.report(),
       ...(this.pairRows ? { pairs: this.pairRows } : {}),
+      softwareGroups: softwareGroups(clients),
     };
   }
 }

@@ -777,6 +777,32 @@ Fix the target (or the client, for unfollowed chains), and alert on chains: the 
 monitoring section, not on per-request status codes.
 `,
 
+  'possibly-cached': md`
+# possibly-cached (monitoring)
+
+## Meaning
+
+A chain that starts with a 301 or 308 answering GET or HEAD was not followed in this log. A permanent redirect is
+cacheable: a browser that has it cached goes straight to the target, and the server sees no follow-up for it (or
+sees one long before or after the window).
+
+## Why it matters
+
+Its cause is uncertain: the client may have given up, or followed from its cache. Counting it as a
+masked-failure would flood the report with failures of routes that work (845 \`/old/page{N}\` routes, each
+"failing" for the 10% of browsers with the target cached) and push the routes that really fail down the list.
+
+## How it is decided
+
+An unfollowed pair whose redirect is a GET or HEAD answered 301 or 308. The chain is counted apart (a route's
+\`impact.uncertain\`): neither a success nor a failure in the effective success, never a masked-failure. Chains
+whose pair is undetermined or left the site are counted apart the same way, without a finding of their own.
+
+## What to do
+
+Nothing, unless there are many: then look at the route's target (does it answer?) and at the clients (\`trace\`).
+`,
+
   'long-chain': md`
 # long-chain (server side)
 

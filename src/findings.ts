@@ -160,6 +160,10 @@ const SERVER_ROWS = [
   row('insecure-downgrade', 'route', 11, 'error', 'bad', 'Redirect to https, so the follow-up stays encrypted.', {
     advise: (c) => `${c.route} redirects from https to http (${c.location ?? ''}): redirect to https so the follow-up stays encrypted.`,
   }),
+  row('possibly-cached', 'chain', 13, 'info', 'warn', 'Nothing, unless many: a browser may follow a permanent redirect from its cache, unseen by the server.', {
+    advise: (c) =>
+      `Chains starting at ${c.route} (${c.code} to ${c.method}) were not followed in this log: a client may have followed from its cache (a permanent redirect is cacheable), so they are not counted as failures.`,
+  }),
 ] as const;
 
 export type PairFinding = (typeof PAIR_ROWS)[number]['name'];

@@ -15,6 +15,7 @@ export function withSkipCodes(report: AuditReport, stats: InputStats[]): AuditRe
       return from ? { line: e.line, reason: from.reason, code: from.code, detail: from.detail, text: from.text } : e;
     });
     if (s.notes) input.notes = s.notes;
+    if (s.extraFields) input.extraFields = s.extraFields;
   });
   return report;
 }

@@ -15,9 +15,9 @@ import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
-import { normalisePath } from './routes.js';
+import { reportPath, RouteTemplates } from './route-templates.js';
 import { detach } from '../core/strings.js';
-import { SERVER_RANK, serverFinding } from './findings.js';
+import { SERVER_RANK, serverFinding, VIOLATION_FINDINGS } from './findings.js';
 
 export interface MonitoringOptions {
   /** Chains with more hops than this are `long-chain`. */
@@ -107,6 +107,13 @@ function round(x: number, digits = 6): number {
 
 interface RouteAcc {
   fig: FigAcc;
+  /** Impact: redirects of this route whose follow-up broke the rule of its code. */
+  violations: number;
+  /** Chains started here that failed (masked failures) or held a violation: the user actions affected. */
+  affected: number;
+  failedChains: number;
+  /** Chains started here whose ending this log cannot know (possibly cached, undetermined, left the site). */
+  uncertain: number;
   /** Requests by status code (100-999), counted in place. */
   statuses: Uint32Array;
   redirectCodes: Map<number, RecordRef>;
@@ -121,6 +128,8 @@ interface ChainAcc {
   duration: number;
   durationKnown: boolean;
   loop: boolean;
+  /** A hop's follow-up broke the rule of its code. */
+  violated: boolean;
 }
 
 const MINUTE = 60_000;
@@ -135,6 +144,10 @@ export class Monitoring {
   private readonly overall = new FigAcc();
   private readonly routes = new Map<string, RouteAcc>();
   private readonly byMethod = new Map<string, Map<string, RouteAcc>>();
+  /** Templates learnt from the paths seen (`route-templates.ts`). */
+  private readonly templates = new RouteTemplates();
+  /** Raw paths remembered as aliases of their template's accumulator, at most this many. */
+  private aliases = 0;
   private readonly other: RouteAcc = newRoute();
   private readonly minutes = new Map<number, FigAcc>();
   private lastMinute = Number.NaN;
@@ -158,14 +171,23 @@ export class Monitoring {
       byPath = new Map();
       this.byMethod.set(detach(method), byPath);
     }
-    const path = normalisePath(target);
+    const path = reportPath(target);
     let acc = byPath.get(path);
     if (!acc) {
-      if (this.routes.size >= this.opts.maxRoutes) return this.other;
-      const name = detach(`${method} ${path}`);
-      acc = newRoute();
-      byPath.set(detach(path), acc);
-      this.routes.set(name, acc);
+      // A path not seen before: learnt, and counted under its template (itself, until its position varies).
+      const template = this.templates.learn(method, path);
+      acc = template === path ? undefined : byPath.get(template);
+      if (!acc) {
+        if (this.routes.size >= this.opts.maxRoutes) return this.other;
+        const name = detach(`${method} ${template}`);
+        acc = newRoute();
+        byPath.set(detach(template), acc);
+        this.routes.set(name, acc);
+      }
+      if (template !== path && this.aliases < MAX_ALIASES) {
+        this.aliases++;
+        byPath.set(detach(path), acc);
+      }
     }
     return acc;
   }
@@ -229,11 +251,15 @@ export class Monitoring {
     // The pairing engine numbers chains: every hop of one chain carries the number of its first redirect.
     let chain = this.chainOf.get(p.chain);
     if (chain) this.chainOf.delete(p.chain);
-    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false };
+    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false, violated: false };
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
     else chain.durationKnown = false;
     const route = this.routeFor(r.method, r.target);
+    if (VIOLATION_FINDINGS.has(c.finding)) {
+      route.violations++;
+      chain.violated = true;
+    }
     const f = p.followUp;
     if (p.missingLocation) this.finding(route, 'missing-location', this.example(chain, r, null, null));
     if (f) {
@@ -252,10 +278,15 @@ export class Monitoring {
       this.complete(chain, r, f);
       return;
     }
-    // Neither success nor failure: the chain goes on where these logs cannot see (left-site), the log cannot
-    // tell what followed (undetermined), or the input ended first (open-at-end).
-    if (c.finding === 'open-at-end' || c.finding === 'undetermined' || c.finding === 'left-site') return;
+    if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
     chain.loop ||= p.loop;
+    // Endings this log cannot know: a permanent redirect of a GET the browser may follow from its cache (no
+    // request reaches the server), a pair the log cannot decide, a follow-up to a host these logs do not cover.
+    const cached = c.finding === 'unfollowed' && (r.status === 301 || r.status === 308) && (r.method === 'GET' || r.method === 'HEAD');
+    if (cached || c.finding === 'undetermined' || c.finding === 'left-site') {
+      this.unknownEnding(chain, r, cached);
+      return;
+    }
     this.incomplete(chain, r);
   }
 
@@ -281,12 +312,29 @@ export class Monitoring {
     startMinute?.action(ok);
     const duration = chain.durationKnown ? chain.duration : null;
     for (const acc of [chain.route.fig, startMinute, this.overall]) acc?.chain(duration);
-    if (!ok) this.finding(chain.route, 'masked-failure', this.example(chain, last, f, f));
+    if (!ok) {
+      chain.route.failedChains++;
+      this.finding(chain.route, 'masked-failure', this.example(chain, last, f, f));
+    }
+    if (!ok || chain.violated) chain.route.affected++;
     if (chain.hops > this.opts.maxHops) this.finding(chain.route, 'long-chain', this.example(chain, last, f, f));
+  }
+
+  /**
+   * A chain whose ending this log cannot know: neither a success nor a failure (not an action), counted apart
+   * (`uncertain`); an unfollowed GET 301/308 is named `possibly-cached`, not `masked-failure`.
+   */
+  private unknownEnding(chain: ChainAcc, last: HttpRecord, cached: boolean): void {
+    for (const acc of [chain.route.fig, this.minute(chain.start.time), this.overall]) acc?.chain(null);
+    chain.route.uncertain++;
+    if (chain.violated) chain.route.affected++;
+    if (cached) this.finding(chain.route, 'possibly-cached', this.example(chain, last, null, null));
   }
 
   /** A chain that never completed: one failed action where it started. */
   private incomplete(chain: ChainAcc, last: HttpRecord): void {
+    chain.route.failedChains++;
+    chain.route.affected++;
     for (const acc of [chain.route.fig, this.minute(chain.start.time), this.overall]) {
       if (!acc) continue;
       acc.action(false);
@@ -302,11 +350,29 @@ export class Monitoring {
     else route.findings.set(name, { count: 1, example });
   }
 
+  /**
+   * Routes under the templates learnt by the end: a route counted before its position turned variable
+   * (`/old/page1` while only a few pages had been seen) joins its template (`/old/{var}`).
+   */
+  private merged(): Map<string, RouteAcc> {
+    const out = new Map<string, RouteAcc>();
+    for (const [name, acc] of this.routes) {
+      const sp = name.indexOf(' ');
+      const method = name.slice(0, sp);
+      const template = `${method} ${this.templates.template(method, name.slice(sp + 1))}`;
+      const into = out.get(template);
+      if (!into) out.set(template, acc);
+      else mergeRoute(into, acc);
+    }
+    return out;
+  }
+
   /** Chains still open: call after the pairing engine has flushed (they are none then, unless pairs were lost). */
   report(): MonitoringReport {
     const findings: RouteFinding[] = [];
     const routes: RouteReport[] = [];
-    for (const [name, acc] of this.routes) {
+    const affected = new Map<string, number>();
+    for (const [name, acc] of this.merged()) {
       if (acc.redirectCodes.size > 1) {
         const codes = [...acc.redirectCodes.keys()].sort();
         const first = acc.redirectCodes.get(codes[0]!)!;
@@ -318,17 +384,35 @@ export class Monitoring {
       for (const [finding, { count, example }] of acc.findings) {
         findings.push({ finding, route: name, count, recommendation: recommend(finding, name, acc, example), example });
       }
+      affected.set(name, acc.affected);
       routes.push({
         route: name,
         figures: acc.fig.figures(),
         statuses: statusCounts(acc.statuses),
         findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
+        impact: { affected: acc.affected, violations: acc.violations, failedChains: acc.failedChains, uncertain: acc.uncertain },
       });
     }
-    findings.sort((a, b) => SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! || b.count - a.count || cmp(a.route, b.route));
-    // Routes with findings or redirects first, then the busiest.
+    // Most serious finding first; among routes with the same finding, the one that affects the most traffic.
+    findings.sort(
+      (a, b) =>
+        SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! ||
+        affected.get(b.route)! - affected.get(a.route)! ||
+        b.count - a.count ||
+        cmp(a.route, b.route),
+    );
+    // By impact: user actions affected (violations, failed chains), then violations, failed chains; then routes
+    // with findings or redirects, then the busiest. Not by how many findings a route has.
     const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
-    routes.sort((a, b) => weight(b) - weight(a) || b.figures.requests - a.figures.requests || cmp(a.route, b.route));
+    routes.sort(
+      (a, b) =>
+        b.impact!.affected - a.impact!.affected ||
+        b.impact!.violations - a.impact!.violations ||
+        b.impact!.failedChains - a.impact!.failedChains ||
+        weight(b) - weight(a) ||
+        b.figures.requests - a.figures.requests ||
+        cmp(a.route, b.route),
+    );
     const { bucketSeconds, buckets } = this.buckets();
     return {
       overall: this.overall.figures(),
@@ -372,7 +456,35 @@ function statusCounts(counts: Uint32Array): Record<string, number> {
 }
 
 function newRoute(): RouteAcc {
-  return { fig: new FigAcc(), statuses: new Uint32Array(900), redirectCodes: new Map(), findings: new Map() };
+  return {
+    fig: new FigAcc(),
+    violations: 0,
+    affected: 0,
+    failedChains: 0,
+    uncertain: 0,
+    statuses: new Uint32Array(900),
+    redirectCodes: new Map(),
+    findings: new Map(),
+  };
+}
+
+/** Raw paths kept as aliases of their template (each a map entry), so memory stays bounded on endless ids. */
+const MAX_ALIASES = 50_000;
+
+/** Adds route `b`'s counts to `a` (the first example of each finding and code is kept). */
+function mergeRoute(a: RouteAcc, b: RouteAcc): void {
+  a.fig.add(b.fig);
+  a.violations += b.violations;
+  a.affected += b.affected;
+  a.failedChains += b.failedChains;
+  a.uncertain += b.uncertain;
+  for (let i = 0; i < a.statuses.length; i++) a.statuses[i]! += b.statuses[i]!;
+  for (const [code, ref] of b.redirectCodes) if (!a.redirectCodes.has(code)) a.redirectCodes.set(code, ref);
+  for (const [name, f] of b.findings) {
+    const mine = a.findings.get(name);
+    if (mine) mine.count += f.count;
+    else a.findings.set(name, { count: f.count, example: f.example });
+  }
 }
 
 function cmp(a: string, b: string): number {

@@ -75,6 +75,12 @@ export interface InputReport {
   skippedExamples: { line: number; reason: string; code?: SkipCode; detail?: string; text: string }[];
   /** Entries kept with a part dropped (a HAR string over the size limit): how many, and the first few. */
   notes?: { count: number; examples: { line: number; code: 'field-dropped'; detail: string }[] };
+  /**
+   * Added within schemaVersion 1: the lines go on past the detected format (an extended log read as
+   * `combined`), so their extra fields were not read: the first such line, the text past the format, and a
+   * `--log-format` that would read it (`…` where a field's name cannot be guessed).
+   */
+  extraFields?: { line: number; text: string; rest: string; suggestion: string | null };
 }
 
 export interface Totals {
@@ -115,6 +121,34 @@ export interface AuditReport {
   baseline?: BaselineDiff;
   /** Every pair, one row each: only when asked for (`--report arrow`), since it grows with the input. */
   pairs?: PairRow[];
+  /**
+   * The clients grouped by the software their User-Agent names (family and version), most serious first. Added
+   * within schemaVersion 1 (absent in older reports): `clients` keeps one row per identity.
+   */
+  softwareGroups?: SoftwareGroup[];
+}
+
+/** The clients whose User-Agents name one software (`curl 8.5.0`, `Chrome 131`): labels only, never a verdict input. */
+export interface SoftwareGroup {
+  /** `family version` (`curl 8.5.0`), or `(no User-Agent)`. */
+  software: string;
+  family: string;
+  version: string | null;
+  /** The most serious verdict of its clients. */
+  verdict: Verdict;
+  /** How many of its clients have each verdict (a client counts under every verdict that applies to it). */
+  verdicts: Partial<Record<Verdict, number>>;
+  /** Identities (address + User-Agent) in the group. */
+  clients: number;
+  /** Distinct addresses, and the first of them (at most 50), those with the most serious verdicts first. */
+  addressCount: number;
+  addresses: string[];
+  /** Distinct User-Agent strings in the group. */
+  userAgents: number;
+  redirects: number;
+  followed: number;
+  unfollowed: number;
+  violations: ViolationCounts;
 }
 
 /** One redirect and what followed it, flat, for columnar output. */
@@ -200,6 +234,13 @@ export interface RouteReport {
   figures: Figures;
   statuses: Record<string, number>;
   findings: Partial<Record<ServerFinding, number>>;
+  /**
+   * What the route's redirects did to the traffic, what routes are ranked by (added within schemaVersion 1):
+   * `affected` user actions (chains started here that failed or broke a code's rule), `violations` (redirects
+   * whose follow-up broke the rule), `failedChains` (masked failures), `uncertain` (chains whose ending the log
+   * cannot know: possibly cached, undetermined, left the site).
+   */
+  impact?: { affected: number; violations: number; failedChains: number; uncertain: number };
 }
 
 export interface TimeBucket {
@@ -214,7 +255,7 @@ export interface MonitoringReport {
   /** Bucket width in seconds. */
   bucketSeconds: number;
   buckets: TimeBucket[];
-  /** Busiest routes with redirects or findings first, at most `--max-routes`. */
+  /** Routes by impact (`RouteReport.impact`: affected actions, violations, failed chains), then the busiest. */
   routes: RouteReport[];
   /** Routes beyond the limit, folded into one figure. */
   otherRoutes: number;

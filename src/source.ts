@@ -10,6 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, readLines, type LineBatch, type Restart } from 
 import { skippedLine } from '../core/skip.js';
 import type { HttpRecord, InputStats } from '../core/model.js';
 import { detectLineFormat, findLineFormat, lineFormats, looksLikeHar, parseHar } from '../parsers/index.js';
+import { suggestLogFormat, trailingText } from '../parsers/extra-fields.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
 export interface SourceOptions {
@@ -196,6 +197,9 @@ async function* parseLines(
       );
     }
     format = found.format;
+    // An extended log read as the preset it starts with: its extra fields would be dropped silently.
+    const extra = extraFieldsOf(format.name, pending);
+    if (extra) stats.extraFields = extra;
   }
   stats.format = format.name;
   const parse = format.parse;
@@ -221,4 +225,26 @@ async function* parseLines(
     yield handle(b);
     if (stop) throw stop;
   }
+}
+
+/**
+ * The first line of the detection sample that goes on past the detected preset, when most of them do (a line or
+ * two with junk at the end is not an extended format).
+ */
+function extraFieldsOf(format: string, batches: readonly LineBatch[]): NonNullable<InputStats['extraFields']> | null {
+  let lines = 0;
+  let extra = 0;
+  let first: NonNullable<InputStats['extraFields']> | null = null;
+  for (const b of batches) {
+    for (let i = 0; i < b.lines.length; i++) {
+      const l = b.lines[i]!;
+      if (l.trim() === '') continue;
+      lines++;
+      const rest = trailingText(format, l);
+      if (rest === null) continue;
+      extra++;
+      first ??= { line: b.first + i, text: l.length > 300 ? `${l.slice(0, 299)}…` : l, rest, suggestion: suggestLogFormat(format, rest) };
+    }
+  }
+  return first && extra * 2 >= lines ? first : null;
 }

@@ -125,8 +125,10 @@ describe('bad input and exit codes', () => {
   it('prints a readable text report with the mishandling clients first', () => {
     const r = cli(['analyze', '--report', 'text', COMBINED]);
     expect(r.code).toBe(0);
-    const first = r.stdout.indexOf('Clients that mishandle 303 or 307');
+    // Grouped by software: the mishandling software named near the top, then one section per verdict.
+    const first = r.stdout.indexOf('Mishandling software');
     expect(first).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('mishandles-303 kept the method')).toBeGreaterThan(first);
     expect(r.stdout).not.toContain('\u001b[');
   });
 

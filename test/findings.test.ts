@@ -75,6 +75,7 @@ describe('the table of findings', () => {
       'missing-location',
       'insecure-downgrade',
       'internal-redirect',
+      'possibly-cached',
     ]);
   });
 

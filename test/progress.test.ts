@@ -56,7 +56,7 @@ describe('Progress on a terminal', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('redraws one line with MB read of the total, percent, a bar, lines/s and an ETA', () => {
+  it('redraws one line with MiB read of the total, percent, a bar, lines/s and an ETA', () => {
     const { stream, progress, advance } = setup([6 * MB, 4 * MB]);
     progress.start();
     expect(stream.writes).toEqual([]); // nothing before the first interval: quick runs stay silent
@@ -65,7 +65,7 @@ describe('Progress on a terminal', () => {
     const first = stream.writes[0]!;
     expect(first.startsWith(CLEAR)).toBe(true);
     expect(first).not.toContain('\n');
-    expect(first).toContain('2.0 / 10.0 MB');
+    expect(first).toContain('2.0 / 10.0 MiB');
     expect(first).toContain('20%');
     expect(first).toContain('[####----------------]');
     expect(first).toContain('25,000 lines/s');
@@ -86,8 +86,8 @@ describe('Progress on a terminal', () => {
     progress.start();
     advance(400, [2 * MB, 2 * MB], 10_000);
     const line = stream.writes[0]!;
-    expect(line).toContain('4.0 MB read');
-    expect(line).toContain('10.0 MB/s');
+    expect(line).toContain('4.0 MiB read');
+    expect(line).toContain('10.0 MiB/s');
     expect(line).toContain('25,000 lines/s');
     expect(line.slice(CLEAR.length)).not.toMatch(/%|\[|ETA/);
     progress.stop();
@@ -100,6 +100,14 @@ describe('Progress on a terminal', () => {
     progress.start();
     advance(200, [MB], 100);
     expect(stream.writes[0]!.slice(CLEAR.length).length).toBeLessThan(50);
+    // The ETA is what is kept longest: the bar and the rates go first.
+    expect(stream.writes[0]).toContain('ETA ');
+    expect(stream.writes[0]).toContain('1.0 / 10.0 MiB');
+    stream.columns = 30;
+    advance(200, [MB], 100);
+    const narrow = stream.writes.at(-1)!.slice(CLEAR.length);
+    expect(narrow.length).toBeLessThan(30);
+    expect(narrow).toContain('ETA ');
   });
 
   it('stop before any line was drawn writes nothing, and stop twice is harmless', () => {
@@ -152,7 +160,7 @@ describe.skipIf(!hasScript)('progress of the built CLI', () => {
     const r = spawnSync('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env, input: '', maxBuffer: 64 * MB });
     const text = r.stdout.toString();
     expect(r.status, r.stderr.toString()).toBe(0);
-    expect(text).toContain('MB');
+    expect(text).toContain('MiB');
     expect(text).toContain('lines/s');
     expect(text).toMatch(/\d+%/);
     // The last thing written is the cleared line: nothing of the display is left on the terminal.

@@ -5,7 +5,7 @@
  * - in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): no console or page
  *   errors, no request but the document itself, tables with the model's rows, sorting by a header click,
  *   one chart point per time bucket and one bar per route, and a hostile User-Agent/URL that stays text;
- * - a screenshot, test/output/report-html.png, to look at.
+ * - screenshots, test/output/report-html.png and report-html-impact*.png (the issue #15 traffic), to look at.
  *
  * The browser tests are skipped, with a message, where /usr/bin/chromium is missing: CI installs it in .ci/run
  * (`apt-get install -y chromium`), so there they run.
@@ -18,7 +18,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_ROUTES, MAX_ROWS, renderHtml } from '../reports/html.js';
 import type { AuditReport } from '../src/report.js';
-import { ROOT, captureReport, expectGolden } from './exec.js';
+import { FULL_FORMAT, ROOT, captureReport, expectGolden } from './exec.js';
+import { writeImpactLog } from './impact-log.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -307,6 +308,36 @@ describe.skipIf(browserMissing !== null)('html report in headless Chromium', () 
     expect((await firstRow.locator('td.ua').textContent())?.trim()).toBe(XSS_UA);
     expect(await firstRow.locator('td.example').textContent()).toContain(XSS_URL);
     expect(await page.getByText(`GET ${XSS_URL}`, { exact: true }).count()).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it('on the issue #15 traffic: software view, routes by impact, time axis to scale (screenshot)', async () => {
+    const { analyzeFiles } = await import('../src/run.js');
+    const { compileLogFormat } = await import('../parsers/log-format.js');
+    const impact = await analyzeFiles([writeImpactLog()], { format: compileLogFormat('custom', FULL_FORMAT), threads: 1 });
+    const path = `${OUTPUT}report-html-impact.html`;
+    writeFileSync(path, renderHtml(impact));
+    const { page, problems, requests, url } = await open(path);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    // Clients by software, most serious first, with their count of addresses.
+    const sw = page.locator('#software-table tbody tr').first().locator('td');
+    expect((await sw.nth(0).textContent())?.trim()).toBe('LegacyClient 1.0');
+    expect((await sw.nth(2).textContent())?.trim()).toBe('62');
+    // The route with the most affected traffic first, in the table and the chart.
+    expect((await page.locator('#routes-table tbody tr').first().locator('td').first().textContent())?.trim()).toBe('POST /checkout');
+    expect(await page.locator('#chart-routes text.route-label').first().evaluate((e) => e.firstChild!.textContent)).toBe('POST /checkout');
+    // The 11-minute gap is shaded and wider than a bucket: the axis is to scale.
+    const gap = page.locator('#chart-time rect.no-data');
+    expect(await gap.count()).toBe(1);
+    const xs = await page.locator('#chart-time circle[data-series="apparent"]').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx'))));
+    const steps = xs.slice(1).map((x, i) => x - xs[i]!);
+    expect(Math.max(...steps)).toBeGreaterThan(5 * Math.min(...steps));
+    await page.screenshot({ path: `${OUTPUT}report-html-impact.png`, fullPage: true });
+    await page.locator('#charts').screenshot({ path: `${OUTPUT}report-html-impact-charts.png` });
+    await page.locator('#software').screenshot({ path: `${OUTPUT}report-html-impact-software.png` });
+    await page.locator('#routes').screenshot({ path: `${OUTPUT}report-html-impact-routes.png` });
+    await page.screenshot({ path: `${OUTPUT}report-html-impact-top.png` });
     await page.close();
   });
 
