@@ -5,6 +5,7 @@
 import type { PairFinding, ServerFinding, Verdict, ViolationCounts } from './findings.js';
 import type { PairMode } from './pairing.js';
 import type { SkipCode } from '../core/skip.js';
+import type { MonitoringState } from './monitoring.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -115,6 +116,22 @@ export interface AuditReport {
   baseline?: BaselineDiff;
   /** Every pair, one row each: only when asked for (`--report arrow`), since it grows with the input. */
   pairs?: PairRow[];
+  /**
+   * Only in a partial report (`--partial`, `--shard`, `--nats`, and what `merge` writes): the counts behind the
+   * figures and verdicts, so that reports merge exactly (`redirect-audit merge`, src/merge-reports.ts).
+   */
+  partial?: PartialState;
+}
+
+/** What a report needs besides itself to be merged with others exactly. */
+export interface PartialState {
+  /** The clients this report covers: those whose address hashes to `index` of `count` (src/shard.ts). */
+  shard?: { index: number; count: number; by: 'fnv1a32(address) mod count' };
+  /** Shards merged into this report, when it is a merge of shards (their `index`es). */
+  shards?: { count: number; indexes: number[] };
+  /** Per client (`address` NUL `userAgent`): unfollowed redirects of unsafe requests (POST, ...), where above 0. */
+  unfollowedUnsafe: Record<string, number>;
+  monitoring: MonitoringState;
 }
 
 /** One redirect and what followed it, flat, for columnar output. */
