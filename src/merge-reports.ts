@@ -58,7 +58,7 @@ export function mergeReports(reports: AuditReport[], names: string[] = reports.m
     }
   }
   const shards = shardsOf(reports.map((r) => r.partial!));
-  const inputs = mergeInputs(reports);
+  const inputs = mergeInputs(reports, shards.disjoint);
   const clients = mergeClients(reports);
   const { monitoring, state } = mergeMonitoring(reports);
   const totals = mergeTotals(reports, inputs, clients);
@@ -107,17 +107,31 @@ function shardsOf(parts: PartialState[]): {
   return { disjoint: false, single: null, union: null };
 }
 
-function mergeInputs(reports: AuditReport[]): InputReport[] {
-  // An input read by several parts (shards of one run, or periods narrowed out of the same files) is the same
-  // name with the same counts: listed once. Different files of one name (a rotated access.log) differ in them.
+function mergeInputs(reports: AuditReport[], disjointShards: boolean): InputReport[] {
+  // An input read by several parts (shards of one run, or periods narrowed with --since/--until out of the same
+  // files) has the same name and counts in each: listed once. Shards that each got their own share of a file's
+  // lines (publish, analyze --nats) have its name with other counts: their counts add up to the file's.
+  // Otherwise (a rotated access.log of each night) the inputs are different files: listed each.
   const seen = new Set<string>();
+  const byName = new Map<string, InputReport>();
   const out: InputReport[] = [];
   for (const r of reports) {
     for (const i of r.inputs) {
       const key = JSON.stringify([i.name, i.format, i.bytes, i.linesRead, i.records, i.skipped]);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(i);
+      const same = disjointShards ? byName.get(i.name) : undefined;
+      if (same) {
+        same.bytes += i.bytes;
+        same.linesRead += i.linesRead;
+        same.records += i.records;
+        same.skipped += i.skipped;
+        same.skippedExamples = [...same.skippedExamples, ...i.skippedExamples].sort((a, b) => a.line - b.line).slice(0, Math.max(5, same.skippedExamples.length));
+        continue;
+      }
+      const copy = { ...i, skippedExamples: [...i.skippedExamples] };
+      byName.set(i.name, copy);
+      out.push(copy);
     }
   }
   return out;
