@@ -5,12 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AuditError } from '../core/errors.js';
-import { mergeReports } from '../src/merge-reports.js';
 import { reportProblem } from '../src/report-schema.js';
 import type { AuditReport } from '../src/report.js';
 import { parseShard, shardFilter, type Shard } from '../src/shard.js';
 import { checkOutput, writeReport } from './output.js';
-import { REPORTER_NAMES, reporter } from '../reports/registry.js';
 import type { RunOptions } from '../src/run.js';
 
 interface ShardFlags {
@@ -75,9 +73,12 @@ export function scaleCommands(program: Command): void {
     .command('merge')
     .description('merge partial JSON reports (made with --partial or --shard): shards of one run, or nightly reports into a weekly one')
     .argument('<reports...>', 'JSON reports')
-    .option('--report <name>', `report format of the result: ${REPORTER_NAMES.join(', ')}`, 'json')
+    .option('--report <name>', 'report format of the result: json, text, markdown, html or ndjson', 'json')
     .option('-o, --output <file>', 'write the merged report to a file instead of stdout')
     .action(async (paths: string[], flags: { report: string; output?: string }) => {
+      // Loaded when used: other commands load no more than they need (test/lazy-load.test.ts).
+      const { reporter } = await import('../reports/registry.js');
+      const { mergeReports } = await import('../src/merge-reports.js');
       const chosen = reporter(flags.report);
       if (!chosen || chosen.output === 'files') throw new AuditError('USAGE', `merge: --report ${flags.report}: choose json, text, markdown, html or ndjson`);
       const target = flags.output ? checkOutput(flags.output, paths) : null;
