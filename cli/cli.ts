@@ -24,6 +24,8 @@ import { Progress } from './progress.js';
 import type { RecordSource } from '../src/source.js';
 import type { Narrowing } from '../src/narrow.js';
 import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
+import { markShard, scaleCommands, scaleOptions, shardOptions } from './scale.js';
+import type { Shard } from '../src/shard.js';
 
 /** "60", "60s", "500ms", "2m", "1h30m", "1d", "2w" → milliseconds (the grammar of `core/duration.ts`). */
 export function parseDuration(v: string): number {
@@ -48,7 +50,7 @@ function useColor(stream: NodeJS.WriteStream, flag: boolean | undefined): boolea
   return Boolean(stream.isTTY);
 }
 
-interface AnalyzeFlags {
+export interface AnalyzeFlags {
   logFormat?: string;
   inputFormat?: string;
   window: number;
@@ -74,6 +76,15 @@ interface AnalyzeFlags {
   maxClients?: number;
   threads?: number;
   maxLineBytes: number;
+  shard?: Shard;
+  shardRecords?: boolean;
+  partial?: boolean;
+  nats?: string;
+  stream?: string;
+  subject?: string;
+  durable?: string;
+  from?: string;
+  to?: string;
 }
 
 async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -107,6 +118,10 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
     route: flags.route,
     statuses: flags.status,
   };
+  if (flags.nats) {
+    const { natsAnalyze } = await import('./nats.js');
+    return natsAnalyze(flags, { format, narrowing, render, target, conditions });
+  }
   if (flags.follow) return followCommand(files, flags, format, narrowing, render, target);
   const unguard = stopOnSignals();
   try {
@@ -148,11 +163,13 @@ async function batchRun(
     maxLineBytes: flags.maxLineBytes,
     threads: flags.threads,
     stdinInWorker: true,
+    ...shardOptions(flags, recordFilter(narrowing)),
     onSources: (opened) => {
       sources = opened;
       progress.start();
     },
   }).finally(() => progress.stop());
+  markShard(report, flags);
   if (baseline && flags.baseline) report.baseline = diffBaseline(report, baseline, flags.baseline);
   logInputs(log, report, sources);
   if (chosen.output === 'files' && target) {
@@ -273,13 +290,13 @@ function inputOptions(cmd: Command): Command {
 }
 
 /** `--log-format` or `--field` as a format to force, if given. */
-function formatOf(flags: AnalyzeFlags): LineFormat | undefined {
+export function formatOf(flags: AnalyzeFlags): LineFormat | undefined {
   if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
   if (flags.logFormat) return compileLogFormat('custom', flags.logFormat);
   return flags.field.length ? jsonLinesFormat(parseFieldOptions(flags.field)) : undefined;
 }
 
-function timeNarrowing(flags: AnalyzeFlags): Pick<Narrowing, 'since' | 'until'> {
+export function timeNarrowing(flags: AnalyzeFlags): Pick<Narrowing, 'since' | 'until'> {
   const now = Date.now();
   return {
     since: flags.since !== undefined ? parseWhen(flags.since, now, '--since') : undefined,
@@ -319,10 +336,11 @@ export function buildProgram(): Command {
       ),
     )
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
-    .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
-    .action(async (files: string[], flags: AnalyzeFlags) => {
-      process.exitCode = await analyzeCommand(files, flags);
-    });
+    .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
+  scaleOptions(analyze).action(async (files: string[], flags: AnalyzeFlags) => {
+    process.exitCode = await analyzeCommand(files, flags);
+  });
+  scaleCommands(program);
 
   const traceCmd = program
     .command('trace')

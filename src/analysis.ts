@@ -10,9 +10,9 @@ import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCo
 import { SCHEMA_VERSION } from './report.js';
 import { VERSION } from '../core/version.js';
 import { detach, detachOrNull } from '../core/strings.js';
-import { Monitoring, type MonitoringOptions } from './monitoring.js';
+import { Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
 import { routeOf } from './routes.js';
-import type { PairRow } from './report.js';
+import type { PairRow, PartialState } from './report.js';
 import { softwareGroups } from './software.js';
 
 export interface AnalyzeOptions extends Partial<PairingOptions> {
@@ -31,6 +31,8 @@ export interface AnalyzeOptions extends Partial<PairingOptions> {
   recordFilter?: ((r: HttpRecord) => boolean) | undefined;
   /** Clients tracked at most; past this the least recently seen is dropped and counted (live streams). */
   maxClients?: number | undefined;
+  /** Add what merging needs (`partial` in the report: src/merge-reports.ts). */
+  partial?: boolean | undefined;
 }
 
 interface ClientAcc {
@@ -106,6 +108,7 @@ export class Analyzer {
   private readonly recordFilter: ((r: HttpRecord) => boolean) | undefined;
   private readonly maxClients: number;
   private evicted = 0;
+  private readonly partial: boolean;
   /** Every pair counted, whatever became of its client's entry. */
   private readonly all: ClientAcc = { ...newClientAcc(), why: new Map() };
   private inputNames: string[] = [];
@@ -116,7 +119,8 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring, collectPairs, redirectFilter, recordFilter, maxClients, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, recordFilter, maxClients, partial, ...pairing } = opts;
+    this.partial = partial ?? false;
     this.maxClients = maxClients ?? 1_000_000;
     this.redirectFilter = redirectFilter;
     this.recordFilter = recordFilter;
@@ -253,6 +257,10 @@ export class Analyzer {
     return this.build(inputs, errors);
   }
 
+  private partialState(): PartialState {
+    return partialOf(this.clients, this.monitoring.state());
+  }
+
   private build(inputs: InputStats[], errors: { code: string; message: string }[]): AuditReport {
     const clients: ClientReport[] = [];
     const totals: Totals = {
@@ -336,8 +344,16 @@ export class Analyzer {
       monitoring: this.monitoring.report(),
       ...(this.pairRows ? { pairs: this.pairRows } : {}),
       softwareGroups: softwareGroups(clients),
+      ...(this.partial ? { partial: this.partialState() } : {}),
     };
   }
+}
+
+/** Added to the report with `partial`: what merging needs beyond the report. */
+function partialOf(clients: Map<string, ClientAcc>, monitoring: MonitoringState): PartialState {
+  const unsafe: Record<string, number> = {};
+  for (const [key, a] of clients) if (a.unfollowedUnsafe > 0) unsafe[key] = a.unfollowedUnsafe;
+  return { unfollowedUnsafe: unsafe, monitoring };
 }
 
 /** The pairing counts; `undetermined` and `otherAgent` only where there are some (older reports read the same). */
@@ -351,7 +367,7 @@ function pairingOf(a: ClientAcc): ClientReport['pairing'] {
   };
 }
 
-function compareClients(a: ClientReport, b: ClientReport): number {
+export function compareClients(a: ClientReport, b: ClientReport): number {
   const va = violationTotal(a.violations);
   const vb = violationTotal(b.violations);
   return (

@@ -30,7 +30,8 @@ export interface MonitoringOptions {
 
 export const DEFAULT_MONITORING: MonitoringOptions = { maxHops: 5, maxRoutes: 2000, bucketSeconds: 0 };
 
-class FigAcc {
+/** The counts behind one `Figures`: they merge by addition (`merge-reports.ts`). */
+export class FigAcc {
   requests = 0;
   ok = 0;
   redirects = 0;
@@ -83,6 +84,17 @@ class FigAcc {
     this.durN += o.durN;
     this.chainDurSum += o.chainDurSum;
     this.chainDurN += o.chainDurN;
+  }
+
+  /** The counts as plain numbers, for a partial report. */
+  raw(): RawFigures {
+    return [this.requests, this.ok, this.redirects, this.actions, this.actionsOk, this.chains, this.durSum, this.durN, this.chainDurSum, this.chainDurN];
+  }
+
+  static fromRaw(r: RawFigures): FigAcc {
+    const a = new FigAcc();
+    [a.requests, a.ok, a.redirects, a.actions, a.actionsOk, a.chains, a.durSum, a.durN, a.chainDurSum, a.chainDurN] = r;
+    return a;
   }
 
   figures(): Figures {
@@ -346,8 +358,13 @@ export class Monitoring {
 
   private finding(route: RouteAcc, name: ServerFinding, example: RouteFinding['example']): void {
     const f = route.findings.get(name);
-    if (f) f.count++;
-    else route.findings.set(name, { count: 1, example });
+    if (!f) route.findings.set(name, { count: 1, example });
+    else {
+      f.count++;
+      // The earliest example, not the first decided: the same whatever order pairs are decided in, and what
+      // merged reports keep (merge-reports.ts).
+      if (compareRefs(example.redirect, f.example.redirect) < 0) f.example = example;
+    }
   }
 
   /**
@@ -425,28 +442,77 @@ export class Monitoring {
   }
 
   private buckets(): { bucketSeconds: number; buckets: TimeBucket[] } {
-    const keys = [...this.minutes.keys()].sort((a, b) => a - b);
-    if (keys.length === 0) return { bucketSeconds: this.opts.bucketSeconds || 60, buckets: [] };
-    const span = (keys[keys.length - 1]! - keys[0]! + 1) * 60;
-    const width =
-      this.opts.bucketSeconds > 0
-        ? this.opts.bucketSeconds
-        : (BUCKET_CHOICES.find((w) => span / w <= MAX_BUCKETS) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1]!);
-    const merged = new Map<number, FigAcc>();
-    for (const k of keys) {
-      const start = Math.floor((k * 60) / width) * width;
-      let acc = merged.get(start);
-      if (!acc) {
-        acc = new FigAcc();
-        merged.set(start, acc);
-      }
-      acc.add(this.minutes.get(k)!);
+    return bucketsOf(this.minutes, this.opts.bucketSeconds);
+  }
+
+  /**
+   * What the figures are made of, for a partial report that merges (`partial` in the report): the counts of the
+   * whole, of each route, of the folded routes and of each minute, and the first redirect of each code per route.
+   */
+  state(): MonitoringState {
+    const refs: Record<string, Record<string, RecordRef>> = {};
+    const routes: Record<string, RawFigures> = {};
+    for (const [name, acc] of this.routes) {
+      routes[name] = acc.fig.raw();
+      if (acc.redirectCodes.size) refs[name] = Object.fromEntries([...acc.redirectCodes].map(([c, r]) => [String(c), r]));
     }
     return {
-      bucketSeconds: width,
-      buckets: [...merged].map(([start, acc]) => ({ start: new Date(start * 1000).toISOString(), figures: acc.figures() })),
+      bucketOption: this.opts.bucketSeconds,
+      overall: this.overall.raw(),
+      other: this.other.fig.raw(),
+      routes,
+      minutes: Object.fromEntries([...this.minutes].sort((a, b) => a[0] - b[0]).map(([k, acc]) => [String(k), acc.raw()])),
+      redirectCodes: refs,
     };
   }
+}
+
+/** Earliest first: by time (none last), input name, line. */
+export function compareRefs(a: RecordRef, b: RecordRef): number {
+  if (a.time !== b.time) {
+    if (a.time === null) return 1;
+    if (b.time === null) return -1;
+    return a.time < b.time ? -1 : 1;
+  }
+  return a.input < b.input ? -1 : a.input > b.input ? 1 : a.line - b.line;
+}
+
+/** requests, ok, redirects, actions, actionsOk, chains, durSum, durN, chainDurSum, chainDurN. */
+export type RawFigures = [number, number, number, number, number, number, number, number, number, number];
+
+export interface MonitoringState {
+  /** `--bucket` in seconds, 0 when picked for at most 96 buckets. */
+  bucketOption: number;
+  overall: RawFigures;
+  other: RawFigures;
+  routes: Record<string, RawFigures>;
+  /** By minute since the epoch. */
+  minutes: Record<string, RawFigures>;
+  /** Per route, the first redirect of each status code. */
+  redirectCodes: Record<string, Record<string, RecordRef>>;
+}
+
+/** Per-minute counts into time buckets: `bucketSeconds` wide, or (0) the narrowest that gives at most 96. */
+export function bucketsOf(minutes: Map<number, FigAcc>, bucketSeconds: number): { bucketSeconds: number; buckets: TimeBucket[] } {
+  const keys = [...minutes.keys()].sort((a, b) => a - b);
+  if (keys.length === 0) return { bucketSeconds: bucketSeconds || 60, buckets: [] };
+  const span = (keys[keys.length - 1]! - keys[0]! + 1) * 60;
+  const width =
+    bucketSeconds > 0 ? bucketSeconds : (BUCKET_CHOICES.find((w) => span / w <= MAX_BUCKETS) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1]!);
+  const merged = new Map<number, FigAcc>();
+  for (const k of keys) {
+    const start = Math.floor((k * 60) / width) * width;
+    let acc = merged.get(start);
+    if (!acc) {
+      acc = new FigAcc();
+      merged.set(start, acc);
+    }
+    acc.add(minutes.get(k)!);
+  }
+  return {
+    bucketSeconds: width,
+    buckets: [...merged].map(([start, acc]) => ({ start: new Date(start * 1000).toISOString(), figures: acc.figures() })),
+  };
 }
 
 function statusCounts(counts: Uint32Array): Record<string, number> {

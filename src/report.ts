@@ -5,6 +5,7 @@
 import type { PairFinding, ServerFinding, Verdict, ViolationCounts } from './findings.js';
 import type { PairMode } from './pairing.js';
 import type { SkipCode } from '../core/skip.js';
+import type { MonitoringState } from './monitoring.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -126,6 +127,11 @@ export interface AuditReport {
    * within schemaVersion 1 (absent in older reports): `clients` keeps one row per identity.
    */
   softwareGroups?: SoftwareGroup[];
+  /**
+   * Only in a partial report (`--partial`, `--shard`, `--nats`, and what `merge` writes): the counts behind the
+   * figures and verdicts, so that reports merge exactly (`redirect-audit merge`, src/merge-reports.ts).
+   */
+  partial?: PartialState;
 }
 
 /** The clients whose User-Agents name one software (`curl 8.5.0`, `Chrome 131`): labels only, never a verdict input. */
@@ -149,6 +155,17 @@ export interface SoftwareGroup {
   followed: number;
   unfollowed: number;
   violations: ViolationCounts;
+}
+
+/** What a report needs besides itself to be merged with others exactly. */
+export interface PartialState {
+  /** The clients this report covers: those whose address hashes to `index` of `count` (src/shard.ts). */
+  shard?: { index: number; count: number; by: 'fnv1a32(address) mod count' };
+  /** Shards merged into this report, when it is a merge of shards (their `index`es). */
+  shards?: { count: number; indexes: number[] };
+  /** Per client (`address` NUL `userAgent`): unfollowed redirects of unsafe requests (POST, ...), where above 0. */
+  unfollowedUnsafe: Record<string, number>;
+  monitoring: MonitoringState;
 }
 
 /** One redirect and what followed it, flat, for columnar output. */

@@ -22,6 +22,11 @@ export interface RunOptions extends AnalyzeOptions {
   /** Report only the records this returns true for (narrowing); pairing still sees every record. */
   filter?: ((r: HttpRecord) => boolean) | undefined;
   /**
+   * Records this refuses are not seen at all, not even by the pairing (`--shard`: the other shards' clients).
+   * Unlike `filter`, it makes the work smaller.
+   */
+  accept?: ((r: HttpRecord) => boolean) | undefined;
+  /**
    * Threads to use, the main one included (default: the machine's cores, with workers only for stdin or for
    * files of 64 MB or more). With 2 or more, inputs are read and parsed in worker threads while the main thread
    * analyses; 1 does everything in the main thread. The report is the same either way. A `format` that cannot be
@@ -148,7 +153,7 @@ async function analyzeSources(
   try {
     await mergeInputs(
       sources.map((s) => s.batches),
-      (r) => analyzer.push(r),
+      opts.accept ? (r) => void (opts.accept!(r) && analyzer.push(r)) : (r) => analyzer.push(r),
       (_index, error) => {
         if (!error) return;
         if (error instanceof AuditError && (RECOVERABLE.has(error.code) || (several && ONE_INPUT.has(error.code)))) {

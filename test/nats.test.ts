@@ -1,0 +1,85 @@
+/**
+ * Issue #17 against a real cluster: three nats-server nodes with JetStream on 127.0.0.1 (bench/nats-cluster.ts),
+ * a generated log published to one subject per shard, three shard consumers; one node killed during the run; a
+ * consumer that dies mid-range and is run again. The merged report equals the file-based run (all but
+ * `generatedAt` and `partial`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NatsCluster, natsServerBinary } from '../bench/nats-cluster.js';
+import { generateLog } from '../bench/generate.js';
+import { analyzeFiles } from '../src/run.js';
+import { mergeReports } from '../src/merge-reports.js';
+import { compileLogFormat } from '../parsers/log-format.js';
+import type { AuditReport } from '../src/report.js';
+import { analyzeNatsRange, publishFiles } from '../cli/nats.js';
+import { FULL_FORMAT, ROOT } from './exec.js';
+
+const server = natsServerBinary();
+if (!server) console.warn('nats.test.ts: SKIPPED: nats-server is not installed (apt-get install -y nats-server; .ci/run does)');
+
+function comparable(r: AuditReport): unknown {
+  const { generatedAt: _g, partial: _p, ...rest } = r;
+  return JSON.parse(JSON.stringify(rest));
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [`${ROOT}dist/cli/bin.js`, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
+
+describe.skipIf(!server)('NATS JetStream: three nodes', () => {
+  let cluster: NatsCluster;
+  let dir = '';
+  let log = '';
+  let fileReport: AuditReport;
+  const format = compileLogFormat('custom', FULL_FORMAT);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ra-nats-test-'));
+    log = join(dir, 'access.log');
+    [cluster] = await Promise.all([NatsCluster.start(3), generateLog(log, 6_000, { seed: 5, format: 'full' })]);
+    fileReport = await analyzeFiles([log], { format, threads: 1, partial: true });
+  }, 30_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('3 shards with a node killed during the run: merged, the same report as the file', async () => {
+    const publish = { nats: cluster.url, subject: 'logs', shards: 3, stream: 'LOGS', replicas: 3, logFormat: FULL_FORMAT, clientKey: 'address' as const };
+    expect(await publishFiles([log], publish)).toBe(6_000);
+    const to = Date.now() + 1;
+    const runs = [0, 1, 2].map((k) =>
+      analyzeNatsRange({ url: cluster.url, stream: 'LOGS', subject: 'logs', shard: { index: k, count: 3 }, to }, { format }, () => undefined),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    cluster.kill(1);
+    const parts = await Promise.all(runs);
+    expect(parts.reduce((n, p) => n + p.messages, 0)).toBe(6_000);
+    expect(comparable(mergeReports(parts.map((p) => p.report)))).toEqual(comparable(fileReport));
+    // Acknowledged: the next range of these durables is empty.
+    const again = await analyzeNatsRange({ url: cluster.url, stream: 'LOGS', subject: 'logs', shard: { index: 0, count: 3 }, to: Date.now() }, { format }, () => undefined);
+    expect(again.messages).toBe(0);
+    await cluster.restart(1);
+  }, 20_000);
+
+  it('a consumer that dies mid-range and is run again loses and double-counts nothing', async () => {
+    await publishFiles([log], { nats: cluster.url, subject: 'night', shards: 2, stream: 'NIGHT', replicas: 3, logFormat: FULL_FORMAT, clientKey: 'address' });
+    const args = (k: number) => ['analyze', '--nats', cluster.url, '--stream', 'NIGHT', '--subject', 'night', '--shard', `${k}/2`, '--log-format', FULL_FORMAT, '--report', 'json', '-o', join(dir, `night-${k}.json`)];
+    const died = await runCli(args(0), { REDIRECT_AUDIT_TEST_DIE_AFTER: '700' });
+    expect(died.code).toBe(137);
+    const [a, b] = await Promise.all([runCli(args(0)), runCli(args(1))]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const parts = [0, 1].map((k) => JSON.parse(readFileSync(join(dir, `night-${k}.json`), 'utf8')) as AuditReport);
+    expect(comparable(mergeReports(parts))).toEqual(comparable(fileReport));
+  }, 20_000);
+});
