@@ -19,11 +19,12 @@
  * order of the parts.
  */
 import { verdictsOf } from './classify.js';
-import { PAIR_RANK, SERVER_RANK, serverFinding, type PairFinding } from './findings.js';
+import { PAIR_RANK, serverFinding, type PairFinding } from './findings.js';
 import { AuditError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { compareClients } from './analysis.js';
-import { FigAcc, bucketsOf, compareRefs, type MonitoringState, type RawFigures } from './monitoring.js';
+import { softwareGroups } from './software.js';
+import { FigAcc, bucketsOf, compareRefs, sortByImpact, type MonitoringState, type RawFigures } from './monitoring.js';
 import {
   SCHEMA_VERSION,
   type AuditReport,
@@ -86,6 +87,7 @@ export function mergeReports(reports: AuditReport[], names: string[] = reports.m
     clients,
     errors: reports.flatMap((r) => r.errors),
     monitoring,
+    softwareGroups: softwareGroups(clients),
     partial,
   };
 }
@@ -288,11 +290,12 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
     for (const route of r.monitoring.routes) {
       let m = routes.get(route.route);
       if (!m) {
-        m = { route: route.route, figures: route.figures, statuses: {}, findings: {} };
+        m = { route: route.route, figures: route.figures, statuses: {}, findings: {}, impact: { affected: 0, violations: 0, failedChains: 0, uncertain: 0 } };
         routes.set(route.route, m);
       }
       addCounts(m.statuses, route.statuses);
       addCounts(m.findings, route.findings);
+      if (route.impact) for (const k of ['affected', 'violations', 'failedChains', 'uncertain'] as const) m.impact![k] += route.impact[k];
     }
   }
   const codesOf = (route: string) => Object.keys(state.redirectCodes[route] ?? {}).map(Number).sort();
@@ -332,11 +335,9 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
     });
   }
   for (const f of findings.values()) f.recommendation = recommend(f.finding, f.route, f.example, codesOf(f.route));
-  const findingList = [...findings.values()].sort(
-    (a, b) => SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! || b.count - a.count || cmp(a.route, b.route),
-  );
-  const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
-  const routeList = [...routes.values()].sort((a, b) => weight(b) - weight(a) || b.figures.requests - a.figures.requests || cmp(a.route, b.route));
+  const findingList = [...findings.values()];
+  const routeList = [...routes.values()];
+  sortByImpact(findingList, routeList, new Map(routeList.map((r) => [r.route, r.impact!.affected])));
   const minutes = new Map(Object.entries(state.minutes).map(([k, raw]) => [Number(k), FigAcc.fromRaw(raw)]));
   const { bucketSeconds, buckets } = bucketsOf(minutes, state.bucketOption);
   return {

@@ -26,9 +26,15 @@ export interface MonitoringOptions {
   maxRoutes: number;
   /** Bucket width in seconds; 0 picks one that gives at most 96 buckets. */
   bucketSeconds: number;
+  /**
+   * Fold paths whose positions take many values into `{var}` routes, as learnt from the log (route-templates.ts).
+   * Off for partial reports (shards, merges): each part would learn other templates, and merging them would not
+   * give what one run over everything learns.
+   */
+  learnTemplates: boolean;
 }
 
-export const DEFAULT_MONITORING: MonitoringOptions = { maxHops: 5, maxRoutes: 2000, bucketSeconds: 0 };
+export const DEFAULT_MONITORING: MonitoringOptions = { maxHops: 5, maxRoutes: 2000, bucketSeconds: 0, learnTemplates: true };
 
 /** The counts behind one `Figures`: they merge by addition (`merge-reports.ts`). */
 export class FigAcc {
@@ -187,7 +193,7 @@ export class Monitoring {
     let acc = byPath.get(path);
     if (!acc) {
       // A path not seen before: learnt, and counted under its template (itself, until its position varies).
-      const template = this.templates.learn(method, path);
+      const template = this.opts.learnTemplates ? this.templates.learn(method, path) : path;
       acc = template === path ? undefined : byPath.get(template);
       if (!acc) {
         if (this.routes.size >= this.opts.maxRoutes) return this.other;
@@ -410,26 +416,7 @@ export class Monitoring {
         impact: { affected: acc.affected, violations: acc.violations, failedChains: acc.failedChains, uncertain: acc.uncertain },
       });
     }
-    // Most serious finding first; among routes with the same finding, the one that affects the most traffic.
-    findings.sort(
-      (a, b) =>
-        SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! ||
-        affected.get(b.route)! - affected.get(a.route)! ||
-        b.count - a.count ||
-        cmp(a.route, b.route),
-    );
-    // By impact: user actions affected (violations, failed chains), then violations, failed chains; then routes
-    // with findings or redirects, then the busiest. Not by how many findings a route has.
-    const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
-    routes.sort(
-      (a, b) =>
-        b.impact!.affected - a.impact!.affected ||
-        b.impact!.violations - a.impact!.violations ||
-        b.impact!.failedChains - a.impact!.failedChains ||
-        weight(b) - weight(a) ||
-        b.figures.requests - a.figures.requests ||
-        cmp(a.route, b.route),
-    );
+    sortByImpact(findings, routes, affected);
     const { bucketSeconds, buckets } = this.buckets();
     return {
       overall: this.overall.figures(),
@@ -479,6 +466,33 @@ export function compareRefs(a: RecordRef, b: RecordRef): number {
 
 /** requests, ok, redirects, actions, actionsOk, chains, durSum, durN, chainDurSum, chainDurN. */
 export type RawFigures = [number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * Most serious finding first, and among routes with the same finding the one that affects the most traffic;
+ * routes by impact: user actions affected (violations, failed chains), then violations, failed chains; then
+ * routes with findings or redirects, then the busiest. Not by how many findings a route has. (Also used to
+ * order merged reports.)
+ */
+export function sortByImpact(findings: RouteFinding[], routes: RouteReport[], affected: Map<string, number>): void {
+  findings.sort(
+    (a, b) =>
+      SERVER_RANK.get(a.finding)! - SERVER_RANK.get(b.finding)! ||
+      (affected.get(b.route) ?? 0) - (affected.get(a.route) ?? 0) ||
+      b.count - a.count ||
+      cmp(a.route, b.route),
+  );
+  const weight = (r: RouteReport) => (Object.keys(r.findings).length ? 2 : 0) + (r.figures.redirectShare ? 1 : 0);
+  const impact = (r: RouteReport) => r.impact ?? { affected: 0, violations: 0, failedChains: 0, uncertain: 0 };
+  routes.sort(
+    (a, b) =>
+      impact(b).affected - impact(a).affected ||
+      impact(b).violations - impact(a).violations ||
+      impact(b).failedChains - impact(a).failedChains ||
+      weight(b) - weight(a) ||
+      b.figures.requests - a.figures.requests ||
+      cmp(a.route, b.route),
+  );
+}
 
 export interface MonitoringState {
   /** `--bucket` in seconds, 0 when picked for at most 96 buckets. */
