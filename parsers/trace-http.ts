@@ -79,8 +79,9 @@ export function recordFromSpan(f: SpanFacts): HttpRecord | string {
   rec.scheme = scheme;
   const path = first(get, 'url.path');
   if (path !== null) {
+    // url.query is without its "?" (instrumentation-undici 0.33 writes it with one).
     const q = first(get, 'url.query');
-    rec.target = q === null ? path : `${path}?${q}`;
+    rec.target = q === null || q === '?' ? path : q.charCodeAt(0) === 63 ? `${path}${q}` : `${path}?${q}`;
   } else {
     const target = first(get, 'http.target', 'http.path');
     if (target !== null) rec.target = target;
