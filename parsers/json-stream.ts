@@ -261,15 +261,18 @@ export async function* parseDocument(
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
   let seen = 0;
   let failure: AuditError | null = null;
+  let ending = false;
 
   const toTokens = (text: string | typeof none) => {
     tokenizer ??= jsonParser({ jsonStreaming: true, packValues: true, streamValues: false }) as unknown as (s: string | typeof none) => unknown;
     walker ??= new TokenWalker(shifted(handler, top));
-    const r = tokenizer(text) as { values?: Token[] } | typeof none;
-    if (r !== none && r && (r as { values?: Token[] }).values) {
-      const vs = (r as { values: Token[] }).values;
-      for (let i = 0; i < vs.length; i++) walker.token(vs[i]!);
+    if (text === none) {
+      feed(tokenizer, walker, none);
+      return;
     }
+    // In slices of 8 KB: the tokenizer appends to and re-slices its buffer, and returns one array of tokens per
+    // call; small slices keep both small (raw tokenizing 45 MB/s instead of 22 with 256 KB, and less memory).
+    for (let i = 0; i < text.length; i += TOKEN_SLICE) feed(tokenizer, walker, text.length <= TOKEN_SLICE ? text : text.slice(i, i + TOKEN_SLICE));
   };
 
   /** One complete line in line mode: decoded whole, or (if it is not a whole JSON value) the switch to tokens. */
@@ -339,6 +342,7 @@ export async function* parseDocument(
     if (lineMode && pendingBytes > 0) line(Buffer.concat(pending));
     if (!lineMode) {
       toTokens(decoder.decode());
+      ending = true;
       toTokens(none);
       if (walker && !(walker as TokenWalker).idle) {
         failure = new AuditError(
@@ -350,13 +354,29 @@ export async function* parseDocument(
   } catch (e) {
     if (e instanceof AuditError) throw e;
     if (!(e instanceof Error) || !/Parser|JSON|Unexpected/i.test(e.message)) throw e;
-    failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${seen} after ${stats.linesRead} items (${e.message})`);
+    // The tokenizer complains at the end of a document that stops inside a value: that is a truncation.
+    if (ending) {
+      failure = new AuditError(
+        'TRUNCATED_HAR',
+        `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
+      );
+    } else failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${seen} after ${stats.linesRead} items (${e.message})`);
   }
   handler.end?.();
   reorder.flush();
   const out = reorder.ready;
   for (let i = 0; i < out.length; i += BATCH) yield out.slice(i, i + BATCH);
   if (failure) throw failure;
+}
+
+const TOKEN_SLICE = 8192;
+
+function feed(tokenizer: (s: string | typeof none) => unknown, walker: TokenWalker, text: string | typeof none): void {
+  const r = tokenizer(text) as { values?: Token[] } | typeof none;
+  if (r !== none && r && (r as { values?: Token[] }).values) {
+    const vs = (r as { values: Token[] }).values;
+    for (let i = 0; i < vs.length; i++) walker.token(vs[i]!);
+  }
 }
 
 /** The tokenizer counts top-level values from 0; after some lines were read whole, its values come after them. */

@@ -53,6 +53,13 @@ export function nanosToMs(v: unknown): number {
   return Number.isFinite(n) && n > 0 ? n / 1e6 : Number.NaN;
 }
 
+/** end − start in ms, exact when both are decimal strings of nanoseconds (doubles lose ~256 ns at today's epoch). */
+function spanDuration(a: unknown, b: unknown, start: number, end: number): number | null {
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  if (typeof a === 'string' && typeof b === 'string' && /^\d{1,20}$/.test(a) && /^\d{1,20}$/.test(b)) return Number(BigInt(b) - BigInt(a)) / 1e6;
+  return end - start;
+}
+
 const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 
 /** 2 / "SPAN_KIND_SERVER" → "SERVER". */
@@ -80,7 +87,7 @@ export function recordFromOtlpSpan(span: unknown, resource: Json, input: number,
     service,
     traceId: traceId === '' ? null : traceId,
     start,
-    duration: Number.isNaN(start) || Number.isNaN(end) ? null : end - start,
+    duration: spanDuration(span.startTimeUnixNano ?? span.start_time_unix_nano, span.endTimeUnixNano ?? span.end_time_unix_nano, start, end),
   });
 }
 

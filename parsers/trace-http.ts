@@ -92,6 +92,15 @@ export function recordFromSpan(f: SpanFacts): HttpRecord | string {
     }
   }
   if (rec.host === null) {
+    // A full URL beside the path (Zipkin's http.url, OTel's url.full) still gives scheme and host.
+    const url = first(get, 'url.full', 'http.url');
+    if (url !== null && /^https?:\/\//i.test(url)) {
+      const target = rec.target;
+      applyTarget(rec, url);
+      rec.target = target;
+    }
+  }
+  if (rec.host === null) {
     if (f.kind === 'server') {
       rec.host =
         hostPort(first(get, 'server.address', 'net.host.name'), first(get, 'server.port', 'net.host.port'), rec.scheme) ?? first(get, 'http.host');
