@@ -36,7 +36,7 @@ function* spans(seed: number): Generator<Span> {
     const r = rnd();
     if (r < 0.05) {
       const code = [303, 307, 308][Math.floor(rnd() * 3)]!;
-      const path = `/r${code}/${n}`;
+      const path = `/r${code}/${process.env.JSONGEN_IDS ? n % Number(process.env.JSONGEN_IDS) : n}`;
       yield { traceId, id: `${n.toString(16)}a`, address, ua, method: 'POST', path, status: code, location: `${path}/to`, ts: t };
       const keep = code !== 303 && !wrong;
       yield { traceId, id: `${n.toString(16)}b`, address, ua, method: keep ? 'POST' : 'GET', path: `${path}/to`, status: 200, location: null, ts: t + 3000 };

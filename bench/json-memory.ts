@@ -32,6 +32,8 @@ export interface JsonMemoryResult {
   redirects: number;
   format: string;
   exitCode: number;
+  /** [MB sent so far, analyzer RSS in MB] at each tenth of the input. */
+  samples: [number, number][];
 }
 
 export async function jsonMemory(mb: number, extraArgs: string[] = []): Promise<JsonMemoryResult> {
@@ -47,8 +49,15 @@ export async function jsonMemory(mb: number, extraArgs: string[] = []): Promise<
   }, 25);
   const t0 = performance.now();
   let sent = 0;
+  const samples: [number, number][] = [];
+  let nextSample = (mb * 1024 * 1024) / 10;
   for (const chunk of zipkinArray(mb * 1024 * 1024)) {
     sent += chunk.length;
+    if (sent >= nextSample) {
+      nextSample += (mb * 1024 * 1024) / 10;
+      const rss = statusKB(child.pid!, 'VmRSS');
+      if (rss !== null) samples.push([Math.round(sent / 1024 / 1024), Math.round(rss / 1024)]);
+    }
     if (!child.stdin!.write(chunk)) await new Promise((r) => child.stdin!.once('drain', r));
   }
   // The last reading before the process goes: VmHWM is its peak so far.
@@ -72,7 +81,7 @@ export async function jsonMemory(mb: number, extraArgs: string[] = []): Promise<
   } catch {
     // reported through exitCode and records = 0
   }
-  return { mb: sent / 1024 / 1024, seconds, peakRssMB: peak / 1024, records, redirects, format, exitCode };
+  return { mb: sent / 1024 / 1024, seconds, peakRssMB: peak / 1024, records, redirects, format, exitCode, samples };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -80,6 +89,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await jsonMemory(mb, process.argv.slice(3));
   process.stdout.write(
     `${r.format}: ${r.mb.toFixed(0)} MB piped in ${r.seconds.toFixed(1)} s (${(r.mb / r.seconds).toFixed(1)} MB/s), ` +
-      `${r.records} records, ${r.redirects} redirects, peak RSS ${r.peakRssMB.toFixed(0)} MB, exit ${r.exitCode}\n`,
+      `${r.records} records, ${r.redirects} redirects, peak RSS ${r.peakRssMB.toFixed(0)} MB, exit ${r.exitCode}\n` +
+      `RSS as it flows (MB sent: MB): ${r.samples.map(([a, b]) => `${a}: ${b}`).join(', ')}\n`,
   );
 }
