@@ -85,6 +85,9 @@ function followSource(path: string, input: number, opts: SourceOptions, signal: 
   const chunks =
     path === '-' ? untilAborted((opts.stdin ?? process.stdin) as AsyncIterable<Buffer>, signal) : tailFile(path, signal, { onEvent: opts.onFollowEvent });
   const forced = opts.format ?? (opts.inputFormat ? findLineFormat(opts.inputFormat) : undefined);
+  if (opts.inputFormat && !forced && findDocumentFormat(opts.inputFormat)) {
+    throw new AuditError('USAGE', `--follow reads line formats; "${opts.inputFormat}" is one JSON document (read it without --follow)`);
+  }
   if (opts.inputFormat && !forced) {
     throw new AuditError('UNKNOWN_FORMAT', `unknown input format "${opts.inputFormat}"; \`redirect-audit formats\` lists them`);
   }
