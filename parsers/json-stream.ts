@@ -277,7 +277,8 @@ export async function* parseDocument(
 
   /** One complete line in line mode: decoded whole, or (if it is not a whole JSON value) the switch to tokens. */
   const line = (bytes: Buffer): void => {
-    const s = bytes.toString('utf8');
+    let s = bytes.toString('utf8');
+    if (top === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
     if (s.trim() === '') return;
     let v: unknown;
     try {
