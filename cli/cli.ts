@@ -16,7 +16,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../src/lines.js';
 import { createLogger } from './log.js';
 import { analyzeFiles } from '../src/run.js';
 import { VERSION } from '../core/version.js';
-import { compileLogFormat, lineFormats } from '../parsers/index.js';
+import { compileLogFormat, documentFormats, lineFormats } from '../parsers/index.js';
 import { REPORTER_NAMES, reporter, type Renderer, type Reporter } from '../reports/registry.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { explain, explainIndex } from '../src/explain.js';
@@ -396,6 +396,11 @@ export function buildProgram(): Command {
         const yes = (b: boolean) => (b ? 'yes' : '-');
         return [f.name, yes(c.location), yes(c.bodySize), yes(c.host), yes(c.duration), f.description];
       });
+      for (const d of documentFormats().reverse()) {
+        const c = d.capabilities;
+        const yes = (b: boolean) => (b ? 'yes' : '-');
+        rows.unshift([d.name, yes(c.location), yes(c.bodySize), yes(c.host), yes(c.duration), d.description]);
+      }
       rows.unshift(['har', 'yes', 'yes', 'yes', 'yes', 'HAR 1.1/1.2 (browsers, Playwright, proxies), streamed']);
       rows.unshift(['name', 'Location', 'body size', 'host', 'duration', 'description']);
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -42,6 +42,10 @@ export interface HttpRecord {
   expires: string | null;
   /** A browser-made response (Chrome's HSTS `307 Internal Redirect`): not a server's answer. */
   internal: boolean;
+  /** The trace this exchange belongs to (OpenTelemetry, Zipkin, Jaeger: hex trace id); null for logs. */
+  traceId: string | null;
+  /** The service that recorded it (a trace's `service.name`): the server for a server span, the client for a client span. */
+  service: string | null;
 }
 
 /** A line (or entry) that could not become a record. */
@@ -109,6 +113,8 @@ export function emptyRecord(input: number, line: number): HttpRecord {
     cacheControl: null,
     expires: null,
     internal: false,
+    traceId: null,
+    service: null,
   };
 }
 

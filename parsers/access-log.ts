@@ -4,7 +4,16 @@
  */
 import { compileLogFormat, type CompiledFormat } from './log-format.js';
 
-export const ACCESS_LOG_PRESETS: readonly { name: string; format: string; description: string }[] = [
+export const ACCESS_LOG_PRESETS: readonly { name: string; format: string; description: string; syntax?: 'nginx' }[] = [
+  {
+    // The default log-format-upstream of the Kubernetes ingress-nginx controller
+    // (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/log-format/).
+    name: 'ingress-nginx',
+    format:
+      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id',
+    description: 'Kubernetes ingress-nginx default (combined, then request length and time, upstream fields, request id)',
+    syntax: 'nginx',
+  },
   {
     name: 'nginx-main',
     format: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i"',
@@ -36,6 +45,6 @@ let compiled: CompiledFormat[] | null = null;
 
 /** The presets, compiled once. */
 export function accessLogPresets(): CompiledFormat[] {
-  compiled ??= ACCESS_LOG_PRESETS.map((p) => compileLogFormat(p.name, p.format, 'apache', p.description));
+  compiled ??= ACCESS_LOG_PRESETS.map((p) => compileLogFormat(p.name, p.format, p.syntax ?? 'apache', p.description));
   return compiled;
 }

@@ -9,6 +9,7 @@ import { structuredFormats } from './structured-formats.js';
 export type { FormatCapabilities, LineFormat } from './line-format.js';
 export { compileLogFormat } from './log-format.js';
 export { looksLikeHar, parseHar } from './har.js';
+export { detectDocumentFormat, documentFormats, findDocumentFormat, parseDocument, type DocumentFormat } from './documents.js';
 
 /** Every line format the detector knows, most specific first. */
 export function lineFormats(): LineFormat[] {

@@ -5,8 +5,11 @@
  */
 import { albFormat } from './alb.js';
 import { caddyFormat } from './caddy.js';
+import { cloudflareFormat } from './cloudflare.js';
 import { cloudfrontFormat } from './cloudfront.js';
+import { ecsFormat } from './ecs.js';
 import { envoyFormat } from './envoy.js';
+import { gcpLoggingFormat } from './gcp-logging.js';
 import { gitlabFormat } from './gitlab.js';
 import { haproxyFormat } from './haproxy.js';
 import { iisFormat } from './iis.js';
@@ -21,6 +24,6 @@ let json: LineFormat[] | null = null;
 export function structuredFormats(): LineFormat[] {
   text ??= [haproxyFormat(), albFormat()];
   // Specific JSON formats before the generic one: GitLab lines also satisfy nginx-json's common names.
-  json ??= [caddyFormat(), traefikFormat(), envoyFormat(), pinoHttpFormat(), gitlabFormat(), jsonLinesFormat()];
+  json ??= [caddyFormat(), traefikFormat(), envoyFormat(), pinoHttpFormat(), gitlabFormat(), gcpLoggingFormat(), cloudflareFormat(), ecsFormat(), jsonLinesFormat()];
   return [...text, cloudfrontFormat(), iisFormat(), ...json];
 }

@@ -4,16 +4,16 @@
  * Posting record objects costs more than parsing them (structured clone writes every property name of every
  * object: 2.16 s for 1M records against 0.95 s to parse them, bench/profile.md). Here a batch is two typed arrays
  * (moved, not copied) and two lists of strings. Fields with few distinct values (User-Agent, method, scheme,
- * host, X-Forwarded-For, Cache-Control, Expires) are indexes into a dictionary both sides grow in step, so each
+ * host, X-Forwarded-For, Cache-Control, Expires, service) are indexes into a dictionary both sides grow in step, so each
  * value crosses the thread boundary once; the dictionary is bounded (when it passes `maxStrings` both sides start
  * a new one, the batch says so), so memory does not grow with the input. Fields that seldom repeat (address,
- * target, Referer, Location) are sent as they are: looking them up cost the worker more than sending them
+ * target, Referer, Location, trace id) are sent as they are: looking them up cost the worker more than sending them
  * (bench/profile.md).
  */
 import type { HttpRecord } from '../core/model.js';
 
-/** Int32 slots per record: status, flags and the eleven string fields. */
-const INTS = 13;
+/** Int32 slots per record: status, flags and the thirteen string fields. */
+const INTS = 15;
 /** Float64 slots per record: line, time, bodySize, duration (a line number can pass 2^31). */
 const NUMS = 4;
 
@@ -102,6 +102,8 @@ export class RecordEncoder {
       ints[o + 10] = this.raw(rec.referer);
       ints[o + 11] = this.id(rec.cacheControl);
       ints[o + 12] = this.id(rec.expires);
+      ints[o + 13] = this.raw(rec.traceId);
+      ints[o + 14] = this.id(rec.service);
       const f = r * NUMS;
       nums[f] = rec.line;
       nums[f + 1] = rec.time;
@@ -154,6 +156,8 @@ export class RecordDecoder {
         cacheControl: str(ints[o + 11]!),
         expires: str(ints[o + 12]!),
         internal: (flags & INTERNAL) !== 0,
+        traceId: rawStr(ints[o + 13]!),
+        service: str(ints[o + 14]!),
       };
     }
     return out;

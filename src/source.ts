@@ -9,7 +9,7 @@ import { tailFile, untilAborted, type FollowEvent } from './tail.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, type LineBatch, type Restart } from './lines.js';
 import { skippedLine } from '../core/skip.js';
 import type { HttpRecord, InputStats } from '../core/model.js';
-import { detectLineFormat, findLineFormat, lineFormats, looksLikeHar, parseHar } from '../parsers/index.js';
+import { detectDocumentFormat, detectLineFormat, findDocumentFormat, findLineFormat, lineFormats, looksLikeHar, parseDocument, parseHar } from '../parsers/index.js';
 import { suggestLogFormat, trailingText } from '../parsers/extra-fields.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
@@ -56,8 +56,14 @@ export async function openSource(path: string, input: number, opts: SourceOption
   const progress = () => ({ bytes: opened.rawBytes(), size: opened.size });
   const headText = opened.head.subarray(0, 4096).toString('utf8');
   const forced = opts.format ?? (opts.inputFormat && opts.inputFormat !== 'har' ? findLineFormat(opts.inputFormat) : undefined);
-  if (opts.inputFormat && !forced && opts.inputFormat !== 'har') {
+  // A trace or export that is one JSON document (or JSON values one after another): named, or recognised by its start.
+  const doc = forced ? undefined : opts.inputFormat ? findDocumentFormat(opts.inputFormat) : detectDocumentFormat(headText);
+  if (opts.inputFormat && !forced && !doc && opts.inputFormat !== 'har') {
     throw new AuditError('UNKNOWN_FORMAT', `unknown input format "${opts.inputFormat}"; \`redirect-audit formats\` lists them`);
+  }
+  if (doc) {
+    stats.format = doc.name;
+    return { stats, batches: parseDocument(countBytes(opened.chunks, stats), input, stats, doc), progress };
   }
   if (opts.inputFormat === 'har' || (!forced && looksLikeHar(headText))) {
     stats.format = 'har';
@@ -80,6 +86,9 @@ function followSource(path: string, input: number, opts: SourceOptions, signal: 
   const chunks =
     path === '-' ? untilAborted((opts.stdin ?? process.stdin) as AsyncIterable<Buffer>, signal) : tailFile(path, signal, { onEvent: opts.onFollowEvent });
   const forced = opts.format ?? (opts.inputFormat ? findLineFormat(opts.inputFormat) : undefined);
+  if (opts.inputFormat && !forced && findDocumentFormat(opts.inputFormat)) {
+    throw new AuditError('USAGE', `--follow reads line formats; "${opts.inputFormat}" is one JSON document (read it without --follow)`);
+  }
   if (opts.inputFormat && !forced) {
     throw new AuditError('UNKNOWN_FORMAT', `unknown input format "${opts.inputFormat}"; \`redirect-audit formats\` lists them`);
   }

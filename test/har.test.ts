@@ -401,6 +401,8 @@ describe('exporter quirks', () => {
       cacheControl: null,
       expires: null,
       internal: false,
+      traceId: null,
+      service: null,
     });
     expect(records[1]).toMatchObject({ method: 'GET', target: '/computers', status: 200, bodySize: 0 });
   });

@@ -166,6 +166,8 @@ describe('the record codec', () => {
     r.cacheControl = i % 9 === 0 ? 'no-store' : null;
     r.expires = i % 10 === 0 ? '0' : null;
     r.internal = i % 11 === 0;
+    r.traceId = i % 3 === 0 ? null : `5b8efff798038103d269b633813fc6${(i % 256).toString(16).padStart(2, '0')}`;
+    r.service = i % 4 === 0 ? null : `svc-${i % 6}`;
     return r;
   }
 
@@ -188,6 +190,9 @@ describe('the record codec', () => {
     // Object.is: NaN times stay NaN, and 0 is not turned into null (or back).
     expect(out.filter((r) => Number.isNaN(r.time))).toHaveLength(1000);
     expect(out.filter((r) => r.bodySize === 0)).toHaveLength(all.filter((r) => r.bodySize === 0).length);
+    // The trace fields cross too (null stays null).
+    expect(out.filter((r) => r.traceId === null)).toHaveLength(all.filter((r) => r.traceId === null).length);
+    expect(out[5]).toMatchObject({ traceId: all[5]!.traceId, service: 'svc-5' });
   });
 
   it('the decoded records have the property order of emptyRecord (one object shape)', () => {

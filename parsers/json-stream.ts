@@ -1,0 +1,396 @@
+/**
+ * Big JSON documents (a JSON array, one object of gigabytes, or JSON values one after another such as the
+ * OpenTelemetry Collector's file exporter writes) read in bounded memory.
+ *
+ * A format says which values it wants by their path (`select`), and gets each one whole (`value`), plus a call
+ * when a container it walked into closes (`closed`). Two readers give the same calls:
+ *
+ * - the whole input, or each line, decoded with `JSON.parse` and walked, when the input is JSON values one per
+ *   line and each line is at most `LINE_LIMIT` bytes (the fast path: `JSON.parse` reads ~190 MB/s);
+ * - stream-json's tokenizer (`jsonParser`, ~55 MB/s, bench/profile.md) when a value spans lines (a pretty-printed
+ *   `gcloud logging read --format=json`, a Jaeger download) or one line is longer than `LINE_LIMIT` (a Zipkin
+ *   array on one line, an OTLP export request of tens of MB). Only the selected values are assembled (stream-json's
+ *   `Assembler`); everything else is walked as tokens and dropped.
+ *
+ * The tokenizer is called directly, as a function (stream-json's `parser()` is `gen(fixUtf8Stream(),
+ * jsonParser())`; the UTF-8 front is Node's `TextDecoder` here): the same tokenizer through `chain([...])` or
+ * `parser.asStream()` reads ~15 MB/s on the same input (bench/json-stream-bench.ts).
+ */
+import { Assembler } from 'stream-json/assembler.js';
+import { jsonParser } from 'stream-json/parser.js';
+/** stream-chain's `none` (a registered symbol): passed to the tokenizer, it flushes. */
+const none: unique symbol = Symbol.for('object-stream.none') as never;
+import type { HttpRecord, InputStats } from '../core/model.js';
+import { AuditError } from '../core/errors.js';
+import { skippedLine } from '../core/skip.js';
+
+export type PathKey = string | number;
+/** `select` answers: walk into the value (a container), or skip it; any number above 0 assembles it. */
+export const WALK = 0;
+export const SKIP = -1;
+
+export interface DocumentHandler {
+  /** What to do with the value at `path` (path[0] is the index of the top-level value). */
+  select(path: readonly PathKey[]): number;
+  /** A selected value, assembled. */
+  value(tag: number, value: unknown, path: readonly PathKey[]): void;
+  /** A container walked into (WALK) has closed; `path` is its own path. */
+  closed?(path: readonly PathKey[]): void;
+}
+
+/** Where a format puts what it read: records, and counted skips (each is one "line" of the input's stats). */
+export interface RecordSink {
+  record(r: HttpRecord): void;
+  skip(reason: string, text: string): void;
+  /** The line number the next record or skip gets (1-based, the count of items read so far + 1). */
+  next(): number;
+}
+
+/** Lines up to this size are `JSON.parse`d whole; a longer one is tokenized in pieces. */
+export const LINE_LIMIT = 4 * 1024 * 1024;
+const BATCH = 256;
+const MAX_EXAMPLES = 10;
+/** Records are put in time order within a window of this many (spans are written as they end, not as they start). */
+const REORDER = 4096;
+
+interface Frame {
+  array: boolean;
+  next: number;
+}
+
+type Token = { name: string; value?: unknown };
+
+/** Walks tokens, keeping the path; assembles what the handler selects. */
+class TokenWalker {
+  private readonly path: PathKey[] = [];
+  private readonly frames: Frame[] = [];
+  private top = 0;
+  private skipping = 0;
+  private asm: Assembler | null = null;
+  private readonly assembler = new Assembler();
+  private tag = 0;
+
+  constructor(private readonly handler: DocumentHandler) {}
+
+  /** Nothing is open: the tokens so far made complete values. */
+  get idle(): boolean {
+    return this.frames.length === 0 && this.skipping === 0 && this.asm === null;
+  }
+
+  token(t: Token): void {
+    if (this.asm) {
+      this.asm.consume(t as never);
+      if (this.asm.done) {
+        const v = this.asm.current;
+        this.asm = null;
+        this.handler.value(this.tag, v, this.path);
+      }
+      return;
+    }
+    const name = t.name;
+    if (this.skipping > 0) {
+      if (name === 'startObject' || name === 'startArray') this.skipping++;
+      else if (name === 'endObject' || name === 'endArray') this.skipping--;
+      return;
+    }
+    switch (name) {
+      case 'keyValue':
+        this.path[this.frames.length] = t.value as string;
+        return;
+      case 'endObject':
+      case 'endArray':
+        this.frames.pop();
+        this.path.length = this.frames.length + 1;
+        this.handler.closed?.(this.path);
+        return;
+      case 'startObject':
+      case 'startArray':
+      case 'stringValue':
+      case 'numberValue':
+      case 'nullValue':
+      case 'trueValue':
+      case 'falseValue':
+        this.start(t);
+        return;
+      default:
+        return; // streamed pieces are not asked for
+    }
+  }
+
+  private start(t: Token): void {
+    const d = this.frames.length;
+    const path = this.path;
+    if (d === 0) path[0] = this.top++;
+    else {
+      const f = this.frames[d - 1]!;
+      if (f.array) path[d] = f.next++;
+    }
+    path.length = d + 1;
+    const container = t.name === 'startObject' || t.name === 'startArray';
+    const sel = this.handler.select(path);
+    if (sel > 0) {
+      if (!container) {
+        this.handler.value(sel, scalar(t), path);
+        return;
+      }
+      this.tag = sel;
+      this.asm = this.assembler;
+      this.asm.consume(t as never);
+    } else if (sel === SKIP) {
+      if (container) this.skipping = 1;
+    } else if (container) {
+      this.frames.push({ array: t.name === 'startArray', next: 0 });
+    }
+  }
+}
+
+function scalar(t: Token): unknown {
+  switch (t.name) {
+    case 'numberValue':
+      return Number(t.value);
+    case 'nullValue':
+      return null;
+    case 'trueValue':
+      return true;
+    case 'falseValue':
+      return false;
+    default:
+      return t.value;
+  }
+}
+
+/** The same calls as TokenWalker, over a value already decoded. */
+function walkValue(v: unknown, path: PathKey[], handler: DocumentHandler): void {
+  const sel = handler.select(path);
+  if (sel > 0) {
+    handler.value(sel, v, path);
+    return;
+  }
+  if (sel === SKIP || typeof v !== 'object' || v === null) return;
+  const d = path.length;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      path[d] = i;
+      walkValue(v[i], path, handler);
+      path.length = d;
+    }
+  } else {
+    for (const k in v) {
+      path[d] = k;
+      walkValue((v as Record<string, unknown>)[k], path, handler);
+      path.length = d;
+    }
+  }
+  handler.closed?.(path);
+}
+
+/** Holds records back a little to give them in time order (stable; records without a time keep their place). */
+class Reorder {
+  private buf: HttpRecord[] = [];
+  /** Records in order, ready to go. */
+  ready: HttpRecord[] = [];
+  push(r: HttpRecord): void {
+    this.buf.push(r);
+    if (this.buf.length >= 2 * REORDER) this.flush(REORDER);
+  }
+  flush(keep = 0): void {
+    const buf = this.buf;
+    if (!buf.some((r) => Number.isNaN(r.time))) buf.sort((a, b) => a.time - b.time);
+    const n = buf.length - keep;
+    for (let i = 0; i < n; i++) this.ready.push(buf[i]!);
+    this.buf = buf.slice(n);
+  }
+}
+
+export interface DocumentFormat {
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities: { location: boolean; bodySize: boolean; host: boolean; duration: boolean; forwardedFor: boolean };
+  /** True when the first bytes of an input (up to 4 KB, decoded) are this format. */
+  detect(head: string): boolean;
+  /** A handler for one input, putting what it reads into `sink`. `end` is called once the input is read. */
+  handler(input: number, sink: RecordSink): DocumentHandler & { end?(): void };
+}
+
+export interface DocumentOptions {
+  /** Lines up to this many bytes are decoded whole (default LINE_LIMIT). */
+  lineLimit?: number;
+  /** Read with the tokenizer only (for the bench and the tests). */
+  tokensOnly?: boolean;
+}
+
+/**
+ * Reads one input of a document format from its decompressed bytes, yielding records in batches. Every item the
+ * format reads is a record or a counted skip (`linesRead` = records + skipped). Malformed JSON ends the input
+ * with NOT_A_HAR and a document cut short with TRUNCATED_HAR, in both cases after yielding what was read.
+ */
+export async function* parseDocument(
+  chunks: AsyncIterable<Buffer>,
+  input: number,
+  stats: InputStats,
+  format: DocumentFormat,
+  opts: DocumentOptions = {},
+): AsyncGenerator<HttpRecord[]> {
+  const lineLimit = opts.lineLimit ?? LINE_LIMIT;
+  const baseBytes = stats.bytes;
+  const reorder = new Reorder();
+  const sink: RecordSink = {
+    record(r) {
+      stats.linesRead++;
+      stats.records++;
+      reorder.push(r);
+    },
+    skip(reason, text) {
+      const line = ++stats.linesRead;
+      stats.skipped++;
+      if (stats.skippedExamples.length < MAX_EXAMPLES) stats.skippedExamples.push(skippedLine(input, line, reason, text));
+    },
+    next: () => stats.linesRead + 1,
+  };
+  const handler = format.handler(input, sink);
+
+  // Line mode while every line is a whole JSON value of at most lineLimit bytes; tokens from the first line that
+  // is not (for the rest of the input).
+  let lineMode = !opts.tokensOnly;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const walkPath: PathKey[] = [];
+  let top = 0;
+  let tokenizer: ((s: string | typeof none) => unknown) | null = null;
+  let walker: TokenWalker | null = null;
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  let seen = 0;
+  let failure: AuditError | null = null;
+  let ending = false;
+
+  const toTokens = (text: string | typeof none) => {
+    tokenizer ??= jsonParser({ jsonStreaming: true, packValues: true, streamValues: false }) as unknown as (s: string | typeof none) => unknown;
+    walker ??= new TokenWalker(shifted(handler, top));
+    if (text === none) {
+      feed(tokenizer, walker, none);
+      return;
+    }
+    // In slices of 8 KB: the tokenizer appends to and re-slices its buffer, and returns one array of tokens per
+    // call; small slices keep both small (raw tokenizing 45 MB/s instead of 22 with 256 KB, and less memory).
+    for (let i = 0; i < text.length; i += TOKEN_SLICE) feed(tokenizer, walker, text.length <= TOKEN_SLICE ? text : text.slice(i, i + TOKEN_SLICE));
+  };
+
+  /** One complete line in line mode: decoded whole, or (if it is not a whole JSON value) the switch to tokens. */
+  const line = (bytes: Buffer): void => {
+    let s = bytes.toString('utf8');
+    if (top === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    if (s.trim() === '') return;
+    let v: unknown;
+    try {
+      v = JSON.parse(s);
+    } catch {
+      if (top === 0) {
+        // The first value spans lines (pretty-printed): the tokenizer reads the whole input.
+        lineMode = false;
+        toTokens(decoder.decode(bytes, { stream: true }));
+        toTokens('\n');
+        return;
+      }
+      sink.skip('malformed JSON (a line that is not a whole JSON value)', s.slice(0, 200));
+      return;
+    }
+    walkPath.length = 1;
+    walkPath[0] = top++;
+    walkValue(v, walkPath, handler);
+  };
+
+  try {
+    for await (const chunk of chunks) {
+      seen += chunk.length;
+      if (stats.bytes < baseBytes + seen) stats.bytes = baseBytes + seen;
+      if (!lineMode) {
+        toTokens(decoder.decode(chunk, { stream: true }));
+      } else {
+        let from = 0;
+        for (;;) {
+          const nl = chunk.indexOf(10, from);
+          if (nl < 0) {
+            pending.push(from === 0 ? chunk : chunk.subarray(from));
+            pendingBytes += chunk.length - from;
+            if (pendingBytes > lineLimit) {
+              // A line too long to decode whole: tokens from here on.
+              lineMode = false;
+              const text = Buffer.concat(pending);
+              pending = [];
+              pendingBytes = 0;
+              toTokens(decoder.decode(text, { stream: true }));
+            }
+            break;
+          }
+          const piece = chunk.subarray(from, nl);
+          const whole = pending.length ? Buffer.concat([...pending, piece]) : piece;
+          pending = [];
+          pendingBytes = 0;
+          from = nl + 1;
+          line(whole);
+          if (!lineMode) {
+            toTokens(decoder.decode(chunk.subarray(from), { stream: true }));
+            break;
+          }
+        }
+      }
+      if (reorder.ready.length >= BATCH) {
+        const full = reorder.ready;
+        reorder.ready = [];
+        yield full;
+      }
+    }
+    if (lineMode && pendingBytes > 0) line(Buffer.concat(pending));
+    if (!lineMode) {
+      toTokens(decoder.decode());
+      ending = true;
+      toTokens(none);
+      if (walker && !(walker as TokenWalker).idle) {
+        failure = new AuditError(
+          'TRUNCATED_HAR',
+          `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
+        );
+      }
+    }
+  } catch (e) {
+    if (e instanceof AuditError) throw e;
+    if (!(e instanceof Error) || !/Parser|JSON|Unexpected/i.test(e.message)) throw e;
+    // The tokenizer complains at the end of a document that stops inside a value: that is a truncation.
+    if (ending) {
+      failure = new AuditError(
+        'TRUNCATED_HAR',
+        `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
+      );
+    } else failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${seen} after ${stats.linesRead} items (${e.message})`);
+  }
+  handler.end?.();
+  reorder.flush();
+  const out = reorder.ready;
+  for (let i = 0; i < out.length; i += BATCH) yield out.slice(i, i + BATCH);
+  if (failure) throw failure;
+}
+
+const TOKEN_SLICE = 8192;
+
+function feed(tokenizer: (s: string | typeof none) => unknown, walker: TokenWalker, text: string | typeof none): void {
+  const r = tokenizer(text) as { values?: Token[] } | typeof none;
+  if (r !== none && r && (r as { values?: Token[] }).values) {
+    const vs = (r as { values: Token[] }).values;
+    for (let i = 0; i < vs.length; i++) walker.token(vs[i]!);
+  }
+}
+
+/** The tokenizer counts top-level values from 0; after some lines were read whole, its values come after them. */
+function shifted(h: DocumentHandler, by: number): DocumentHandler {
+  if (by === 0) return h;
+  const map = (p: readonly PathKey[]): PathKey[] => {
+    const q = p.slice();
+    q[0] = (q[0] as number) + by;
+    return q;
+  };
+  return {
+    select: (p) => h.select(map(p)),
+    value: (t, v, p) => h.value(t, v, map(p)),
+    closed: (p) => h.closed?.(map(p)),
+  };
+}
