@@ -87,7 +87,10 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       const h = headers();
       h.set(H_INPUT, input);
       h.set(H_LINE, String(n));
-      inFlight.push(js.publish(subject, line, { headers: h }));
+      // A stream just created on a cluster (or after a node came back) may not have elected its leader yet:
+      // a publish that finds no responder is sent again; the message id lets JetStream drop a duplicate.
+      const msgID = `${input}\u0000${n}\u0000${subject}`;
+      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID }), 20));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
