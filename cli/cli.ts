@@ -9,7 +9,7 @@ import { AuditError } from '../core/errors.js';
 import { DURATION_HINT, parseDurationMs } from '../core/duration.js';
 import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
 import { describeCondition, failing, parseFailOn } from '../src/fail-on.js';
-import { checkOutput, onStdoutError, stopOnSignals, writeReport, type OutputTarget } from './output.js';
+import { batched, checkOutput, onStdoutError, stopOnSignals, writeReport, type OutputTarget } from './output.js';
 import { EXIT, exitOf } from './exit-codes.js';
 import { followEventWarner, logInputs } from './diagnostics.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../src/lines.js';
@@ -231,19 +231,6 @@ async function followCommand(
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
-}
-
-/** A report's pieces joined into writes of about 1 MB. */
-function* batched(body: Iterable<string>): Generator<string> {
-  let buf = '';
-  for (const piece of body) {
-    buf += piece;
-    if (buf.length >= 1 << 20) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
 }
 
 async function writeBody(body: ReturnType<Renderer>): Promise<void> {

@@ -115,8 +115,8 @@ function probe(given: string, dir: string): void {
 /** Temporary files being written, removed if the run is stopped. */
 const partial = new Set<string>();
 
-/** Joins pieces into writes of about 1 MB. */
-function* batched(body: Iterable<string>): Generator<string> {
+/** A report's pieces joined into writes of about 1 MB (to a file, or to stdout). */
+export function* batched(body: Iterable<string>): Generator<string> {
   let buf = '';
   for (const piece of body) {
     buf += piece;

@@ -44,6 +44,32 @@ Needs the request body size in the log (for example $content_length in an nginx 
 \`redirect-audit formats\` shows which formats carry it). Without it the body cannot be judged and the pair is
 judged on its method alone.`;
 
+/** The verdict that a client broke one code's rule (the same document for 303, 307 and 308). */
+function mishandles(code: string, rule: string, findings: [string, string]): string {
+  return md`
+# mishandles-${code} (client verdict)
+
+## Meaning
+
+The client broke the ${code} rule at least once: its follow-up was not ${rule}. The report gives the counts
+(violations.${code}, findings) and one example pair per finding, with file and line.
+
+## How it is decided
+
+A client gets mishandles-${code} when at least one of its pairs is ${findings[0]} or ${findings[1]}. ${CLIENT} A
+client can have several verdicts; they are listed most serious first (${SERIOUSNESS}) and the first is "the"
+verdict.
+
+${VERDICT_TRAFFIC}
+
+## What to do
+
+Read the example pair, find the client behind the address and User-Agent, and fix its redirect handling (see
+\`explain ${code}\` for the known ways of getting it wrong). --fail-on ${code} or --fail-on violations makes a
+scheduled run exit 1 when this happens.
+`;
+}
+
 /** Status codes, findings and verdicts, one Markdown document each. */
 export const PROSE: Readonly<Record<string, string>> = {
   '301': md`
@@ -864,74 +890,9 @@ http://.
 Redirect to https (usually a proxy that does not know it sits behind TLS: fix X-Forwarded-Proto handling).
 `,
 
-  'mishandles-303': md`
-# mishandles-303 (client verdict)
-
-## Meaning
-
-The client broke the 303 rule at least once: its follow-up was not GET without a body. The report gives the
-counts (violations.303, findings) and one example pair per finding, with file and line.
-
-## How it is decided
-
-A client gets mishandles-303 when at least one of its pairs is method-kept-after-303 or body-kept-after-303.
-${CLIENT} A client can have several verdicts; they are listed most serious first (${SERIOUSNESS}) and the
-first is "the" verdict.
-
-${VERDICT_TRAFFIC}
-
-## What to do
-
-Read the example pair, find the client behind the address and User-Agent, and fix its redirect handling (see
-\`explain 303\` for the known ways of getting it wrong). --fail-on 303 or --fail-on violations makes a scheduled
-run exit 1 when this happens.
-`,
-
-  'mishandles-307': md`
-# mishandles-307 (client verdict)
-
-## Meaning
-
-The client broke the 307 rule at least once: its follow-up was not the same method with the same body. The
-report gives the counts (violations.307, findings) and one example pair per finding, with file and line.
-
-## How it is decided
-
-A client gets mishandles-307 when at least one of its pairs is method-changed-after-307 or
-body-dropped-after-307. ${CLIENT} A client can have several verdicts; they are listed most serious first
-(${SERIOUSNESS}) and the first is "the" verdict.
-
-${VERDICT_TRAFFIC}
-
-## What to do
-
-Read the example pair, find the client behind the address and User-Agent, and fix its redirect handling (see
-\`explain 307\` for the known ways of getting it wrong). --fail-on 307 or --fail-on violations makes a scheduled
-run exit 1 when this happens.
-`,
-
-  'mishandles-308': md`
-# mishandles-308 (client verdict)
-
-## Meaning
-
-The client broke the 308 rule at least once: its follow-up was not the same method with the same body. The
-report gives the counts (violations.308, findings) and one example pair per finding, with file and line.
-
-## How it is decided
-
-A client gets mishandles-308 when at least one of its pairs is method-changed-after-308 or
-body-dropped-after-308. ${CLIENT} A client can have several verdicts; they are listed most serious first
-(${SERIOUSNESS}) and the first is "the" verdict.
-
-${VERDICT_TRAFFIC}
-
-## What to do
-
-Read the example pair, find the client behind the address and User-Agent, and fix its redirect handling (see
-\`explain 308\` for the known ways of getting it wrong). --fail-on 308 or --fail-on violations makes a scheduled
-run exit 1 when this happens.
-`,
+  'mishandles-303': mishandles('303', 'GET without a body', ['method-kept-after-303', 'body-kept-after-303']),
+  'mishandles-307': mishandles('307', 'the same method with the same body', ['method-changed-after-307', 'body-dropped-after-307']),
+  'mishandles-308': mishandles('308', 'the same method with the same body', ['method-changed-after-308', 'body-dropped-after-308']),
 
   'does-not-follow': md`
 # does-not-follow (client verdict)
