@@ -242,11 +242,13 @@ interface Collected {
 
 /** Reads the range's messages from the durable, in stream order, without acknowledging them. */
 async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
-  const jsm = await jetstreamManager(nc);
+  // Just after a node was lost the JetStream API may time out while a leader is elected: ask again.
+  const jsm = await retry(() => jetstreamManager(nc, { timeout: 2000 }));
   const name = durableOf(r);
   await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
-  const consumer = await jetstream(nc).consumers.get(r.stream, name);
-  const out: Collected = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+  let consumer = await jetstream(nc).consumers.get(r.stream, name);
+  let out: Collected = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+  let restarts = 0;
   const toNs = BigInt(r.to) * 1_000_000n;
   let done = false;
   let failures = 0;
@@ -270,8 +272,21 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
         out.lastSeq = m.seq;
         if (r.dieAfter !== undefined && out.count >= r.dieAfter) process.exit(137);
       }
-      // Pending: stored and not yet delivered. None left: the range is read.
-      if (!done && (await consumer.info()).num_pending === 0) done = true;
+      // Pending: stored and not yet delivered. None left: the range is read, unless the server delivered more than
+      // arrived (a fetch that expired while messages were on their way, on a loaded machine): then the range is
+      // read again from the acknowledgement floor (nothing of it is acknowledged yet), never reported short.
+      if (!done) {
+        const info = await consumer.info();
+        if (info.num_pending === 0) {
+          if (info.num_ack_pending <= out.count) done = true;
+          else {
+            if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
+            await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
+            consumer = await jetstream(nc).consumers.get(r.stream, name);
+            out = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+          }
+        }
+      }
       failures = 0;
     } catch (e) {
       // A node lost, a leader being elected: the client reconnects to another node; try again.

@@ -10,7 +10,7 @@ import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCo
 import { SCHEMA_VERSION } from './report.js';
 import { VERSION } from '../core/version.js';
 import { detach, detachOrNull } from '../core/strings.js';
-import { Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
+import { compareRefs, Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow, PartialState } from './report.js';
 import { softwareGroups } from './software.js';
@@ -175,10 +175,18 @@ export class Analyzer {
     count(acc, p, c);
     // The totals count every pair, also those of clients dropped by --max-clients.
     count(this.all, p, c);
-    if (!acc.examples.has(c.finding)) acc.examples.set(c.finding, this.example(p, c));
+    // The earliest pair of each finding (pairs are decided in the order their evidence allows, not by time).
+    const had = acc.examples.get(c.finding);
+    if (!had || this.earlier(p.redirect, had.redirect)) acc.examples.set(c.finding, this.example(p, c));
     this.monitoring.pair(p, c);
     if (this.pairRows) this.pairRows.push(this.row(p, c));
     this.onPair?.(p, c);
+  }
+
+  /** `r` comes before the example's redirect (by time, then input and line; as merged reports choose). */
+  private earlier(r: HttpRecord, ref: RecordRef): boolean {
+    const t = Number.isNaN(r.time) ? null : new Date(r.time).toISOString();
+    return compareRefs({ ...ref, time: t, input: this.inputNames[r.input] ?? String(r.input), line: r.line }, ref) < 0;
   }
 
   /** A record as the report shows it; its strings are copies, so keeping it does not keep the input. */

@@ -112,6 +112,8 @@ export const DEFAULT_PAIRING: PairingOptions = {
 
 /** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
 const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
+/** How long past a candidate follow-up (and the reorder allowance) a redirect waits before it is decided early. */
+const SETTLE_MS = 1000;
 /** With this many redirects decided at once, a client's requests are indexed by URL. */
 const INDEX_FROM = 4;
 /** Requests looked at around a redirect, before it (logged early) and after it. */
@@ -179,6 +181,8 @@ interface Open {
   learned: Learned | null;
   /** The learnt template up to its first placeholder: a request that fits it begins so. */
   prefix: string;
+  /** When a candidate follow-up has been seen: the log time after which it can be decided (0: none yet). */
+  ready: number;
   slash: string;
   /**
    * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
@@ -280,6 +284,8 @@ export class PairingEngine {
   private readonly origins = new Set<string>();
   /** What the current batch of decisions taught, applied when the batch is done. */
   private lessons: (() => void)[] = [];
+  /** Redirects with a candidate follow-up, by when they can be decided (see `notice`). */
+  private early: Open[] = [];
   /** The templates of the candidates of the redirect being scored, by URL (many candidates share one). */
   private readonly templates = new Map<string, string>();
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
@@ -349,8 +355,30 @@ export class PairingEngine {
         }
       }
     }
+    if (id.open.length > 0) this.notice(id, item);
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
     else if (id.open.length === 0) this.prune(id, this.watermark - this.opts.reorderMs - 1000);
+  }
+
+  /**
+   * A request that can be the follow-up of an open redirect of its client (a strong clue, cheaply checked) makes
+   * that redirect decidable before its window ends: once the log's clock has passed the request by the reorder
+   * allowance and a second, anything that could compete for it has been logged. A client's windows then empty
+   * as it goes, not a minute later. (Unfollowed and undetermined redirects still wait for their window.)
+   */
+  private notice(id: Ident, c: Item): void {
+    for (const x of id.open) this.candidate(x, c);
+  }
+
+  /** `c` may follow `x`: `x` can be decided once the clock passes the earliest such request (whatever the order). */
+  private candidate(x: Open, c: Item): void {
+    if (c === x.item || c.t < x.item.t - this.opts.reorderMs) return;
+    // Without Location, only where the route's target is learnt already (or a trailing slash): a redirect that
+    // has only its tokens to go on waits for its window, while the population teaches its route.
+    if (x.target ? !matches(x.target, c.rec) : (this.prepare(x), !this.learntFit(x, c.rec))) return;
+    const ready = Math.max(c.t, x.item.t) + this.opts.reorderMs + SETTLE_MS;
+    if (x.ready === 0) this.early.push(x);
+    if (x.ready === 0 || ready < x.ready) x.ready = ready;
   }
 
   /**
@@ -361,6 +389,7 @@ export class PairingEngine {
     if (!(time > this.watermark)) return;
     this.watermark = time;
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
+    this.settle(time);
     if (time >= this.sweepAt) {
       this.sweep(time - this.opts.reorderMs - 1000);
       this.sweepAt = time + 10_000;
@@ -395,6 +424,7 @@ export class PairingEngine {
       others: target ? [] : null,
       learned: null,
       prefix: '',
+      ready: 0,
       slash: target ? '' : withSlash(r.target),
       blind: target !== null && target.path === r.target && ABSOLUTE_LOCATION.test(r.location ?? '') && (r.scheme === null || r.host === null),
     };
@@ -410,11 +440,35 @@ export class PairingEngine {
     id.open.push(o);
     this.queue.push(o);
     this.openN++;
+    // Requests logged before it (within the reorder allowance) may be its follow-up too.
+    for (let i = lowerBound(id.items, item.t - this.opts.reorderMs); i < id.items.length; i++) this.candidate(o, id.items[i]!);
     if (id.open.length > this.opts.maxPendingPerClient) {
       const out: Decision[] = [];
       this.solve(id, FORCED, out, null, id.open[0]!);
       this.publish(out);
     }
+  }
+
+  /** Decides, in one batch, the redirects whose candidate follow-up was logged long enough before `time`. */
+  private settle(time: number): void {
+    // Every redirect ready by now, whatever order they were noticed in (the order of the inputs must not matter).
+    if (this.early.length === 0 || !this.early.some((x) => x.ready < time)) return;
+    const ready: Open[] = [];
+    const waiting: Open[] = [];
+    for (const x of this.early) if (!x.decided) (x.ready < time ? ready : waiting).push(x);
+    this.early = waiting;
+    if (ready.length === 0) return;
+    ready.sort((a, b) => compareItems(a.item, b.item));
+    for (const x of ready) this.observe(x);
+    const out: Decision[] = [];
+    const byIdent = new Map<Ident, Open[]>();
+    for (const x of ready) {
+      const list = byIdent.get(x.ident);
+      if (list) list.push(x);
+      else byIdent.set(x.ident, [x]);
+    }
+    for (const [id, list] of byIdent) this.solve(id, Number.NaN, out, null, null, list);
+    this.publish(out);
   }
 
   /** Decides every redirect whose window ended before `cutoff`, in one batch. */
@@ -452,10 +506,11 @@ export class PairingEngine {
   }
 
   /** Assigns follow-ups to the identity's redirects due by `cutoff` (later ones compete but wait). */
-  private solve(id: Ident, cutoff: number, out: Decision[], only: Open | null = null, oldest: Open | null = null): void {
+  private solve(id: Ident, cutoff: number, out: Decision[], only: Open | null = null, oldest: Open | null = null, settled: Open[] | null = null): void {
     const due: Open[] = [];
     if (only) due.push(only);
     else if (oldest) due.push(oldest);
+    else if (settled) due.push(...settled);
     else for (const o of id.open) if (o.item.t < cutoff) due.push(o);
     if (due.length === 0) return;
     const W = this.opts.windowMs;
@@ -566,6 +621,11 @@ export class PairingEngine {
     for (const k of x.tokens!.keys()) if (target.includes(k)) return true;
     if (target === x.slash) return true;
     return f.referer !== null && refererNames(f.referer, x.item.rec);
+  }
+
+  /** The inferred redirect's learnt target, or its URL with a slash, fits `f` (cheaply: by its beginning). */
+  private learntFit(x: Open, f: HttpRecord): boolean {
+    return (x.learned !== null && f.target.startsWith(x.prefix)) || f.target === x.slash;
   }
 
   /** `c`'s URL as a template of `x`'s tokens. */
