@@ -162,7 +162,7 @@ export async function runMatrix(): Promise<string> {
   const rows: string[] = [];
   const notes: string[] = [];
   // Start-up (node, imports, report of nothing): measured on a 100-line log, taken off before the cost per line.
-  const tiny = join(OUT, 'shape-startup-100.log');
+  const tiny = join(OUT, `shape-startup-100-s${seed}-v${SHAPES_VERSION}.log`);
   if (!existsSync(tiny)) await generateShape(tiny, 100, { ...BASE_SHAPE, seed });
   const startup = runCli(tiny, false, 1, 3);
   let base: { ms1: number; cpu1: number } | null = null;
