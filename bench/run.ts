@@ -19,10 +19,13 @@
  *   BENCH_THREADS=N              threads for the worker-thread analyze column (default: the cores, at least 2)
  *   BENCH_CPU_PROF=1             run the analyze cases under --cpu-prof (profiles in bench/out/prof/)
  *   BENCH_STREAM_LINES=20000000  lines streamed through a pipe into `analyze --max-clients 10000 -`, RSS sampled (0 to skip)
+ *   BENCH_MATRIX=1               instead of the cases above, the shape matrix (bench/matrix.ts: redirect share, clients,
+ *                                rate, NAT, Location; BENCH_MATRIX_LINES=300000 a cell, BENCH_MATRIX_CELLS=a,b)
  *
  * Other entry points:
  *   node dist/bench/run.js --case read|parse|analyze|bytes --file F [--file G] [--log-format full] [--threads N]
  *   node dist/bench/run.js --top-self PROFILE.cpuprofile [N]    top N functions by self time
+ *   node dist/bench/run.js --matrix                              the shape matrix alone (as BENCH_MATRIX=1)
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,6 +40,7 @@ import type { LineFormat } from '../parsers/line-format.js';
 import { compileLogFormat, detectLineFormat, findLineFormat, lineFormats } from '../parsers/index.js';
 import { renderJson } from '../reports/json.js';
 import { FULL_LOG_FORMAT, generateLog, splitLog, type GeneratedFormat } from './generate.js';
+import { runMatrix } from './matrix.js';
 import { benchStream, streamTable } from './stream.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -374,6 +378,8 @@ if (argv[0] === '--top-self') {
     const r = await runCase(name, opt('--file'), opt('--log-format')[0], t === undefined ? undefined : Number(t));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
+} else if (argv.includes('--matrix') || process.env['BENCH_MATRIX'] === '1') {
+  process.stdout.write(`${await runMatrix()}\n`);
 } else {
   await main();
 }
