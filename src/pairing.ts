@@ -239,7 +239,8 @@ export function splitClientKey(key: string): { address: string; userAgent: strin
 
 /** Requests in time order; equal times by content, so the order of the inputs does not matter. */
 function compareItems(a: Item, b: Item): number {
-  return a.t - b.t || compareRecords(a.rec, b.rec);
+  // Within one input its own line order (a busy second may hold more lines than `t` can tell apart).
+  return a.t - b.t || (a.rec.input === b.rec.input ? a.rec.line - b.rec.line : compareRecords(a.rec, b.rec));
 }
 
 function compareRecords(a: HttpRecord, b: HttpRecord): number {
@@ -334,7 +335,8 @@ export class PairingEngine {
     }
     const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, claimed: false, chain: null };
     insert(id.items, item);
-    if (id.items.length > MAX_ITEMS) id.items.splice(0, id.items.length - MAX_ITEMS);
+    // Trimmed in steps (an array shifted on every request of a busy client costs more than the request).
+    if (id.items.length > MAX_ITEMS + 512) id.items.splice(0, id.items.length - MAX_ITEMS);
     if (addr.targets.size > 0) {
       const waiting = addr.targets.get(r.target);
       if (waiting) {
@@ -440,8 +442,12 @@ export class PairingEngine {
     id.open.push(o);
     this.queue.push(o);
     this.openN++;
-    // Requests logged before it (within the reorder allowance) may be its follow-up too.
-    for (let i = lowerBound(id.items, item.t - this.opts.reorderMs); i < id.items.length; i++) this.candidate(o, id.items[i]!);
+    // Requests logged before it (within the reorder allowance) may be its follow-up too: the latest few.
+    const items = id.items;
+    for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
+      if (items[i]!.t < item.t - this.opts.reorderMs) break;
+      this.candidate(o, items[i]!);
+    }
     if (id.open.length > this.opts.maxPendingPerClient) {
       const out: Decision[] = [];
       this.solve(id, FORCED, out, null, id.open[0]!);
@@ -1137,10 +1143,21 @@ function confidence(score: number): number {
 
 /** Inserts keeping time-then-content order (requests arrive almost in order: search from the end). */
 function insert(items: Item[], item: Item): void {
-  let i = items.length;
-  while (i > 0 && compareItems(items[i - 1]!, item) > 0) i--;
-  if (i === items.length) items.push(item);
-  else items.splice(i, 0, item);
+  const n = items.length;
+  // Almost always the latest: appended. Else found by halving (a busy second of one client can hold thousands
+  // of requests with the same time, which a walk back would compare one by one).
+  if (n === 0 || compareItems(items[n - 1]!, item) <= 0) {
+    items.push(item);
+    return;
+  }
+  let a = 0;
+  let b = n - 1;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (compareItems(items[m]!, item) <= 0) a = m + 1;
+    else b = m;
+  }
+  items.splice(a, 0, item);
 }
 
 /** The first index whose time is at or after `t`. */
