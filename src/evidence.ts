@@ -95,8 +95,9 @@ interface Model {
   /** The same for the coarse templates (see `coarseOf`). */
   coarseFirsts: Map<string, number>;
   coarseBy: Map<string, Set<string>>;
-  /** What `learned` said since the last change (undefined: to work out again). */
+  /** What `learned` said, and `n` when it said it (worked out again once the route has learnt enough more). */
   verdict: Learned | null | undefined;
+  verdictN: number;
 }
 
 /** A route's target is learnt from the population only when this many clients agree. */
@@ -157,6 +158,7 @@ export class TargetModel {
         coarseFirsts: new Map(),
         coarseBy: new Map(),
         verdict: undefined,
+        verdictN: 0,
       };
       this.models.set(detach(key), m);
     }
@@ -166,7 +168,6 @@ export class TargetModel {
   /** A redirect whose Location is logged: its template, for certain. */
   learnExact(key: string, template: string): void {
     const m = this.model(key);
-    m.verdict = undefined;
     m.n++;
     m.exact++;
     add(m, template, 1);
@@ -176,7 +177,6 @@ export class TargetModel {
   /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
   observe(key: string, templates: readonly string[], client: string): void {
     const m = this.model(key);
-    m.verdict = undefined;
     m.n++;
     const first = templates[0];
     if (first !== undefined) {
@@ -197,7 +197,12 @@ export class TargetModel {
   learned(key: string): Learned | null {
     const m = this.models.get(key);
     if (!m) return null;
-    if (m.verdict === undefined) m.verdict = decideTarget(m);
+    // A busy route's answer moves slowly: worked out again after every redirect while it has few, then after
+    // every 1/32 more (its tables are walked each time).
+    if (m.verdict === undefined || m.n - m.verdictN >= Math.max(1, m.n >> 5)) {
+      m.verdict = decideTarget(m);
+      m.verdictN = m.n;
+    }
     return m.verdict;
   }
 }
