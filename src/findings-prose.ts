@@ -44,6 +44,38 @@ Needs the request body size in the log (for example $content_length in an nginx 
 \`redirect-audit formats\` shows which formats carry it). Without it the body cannot be judged and the pair is
 judged on its method alone.`;
 
+/** A 307 or 308 repeated without its body (the same document for both codes). */
+function bodyDropped(code: string): string {
+  return md`
+# body-dropped-after-${code} (violation of ${code})
+
+## Meaning
+
+After a ${code} the client repeated the method but not the body: the original request had a body, the follow-up
+has none.
+
+## Why it matters
+
+The target receives an empty POST/PUT (Content-Length 0): a lost submission, a validation error, or worse an
+empty record saved, while the logs show the right method at the right URL.
+
+## How it is decided
+
+${FOLLOW_UP}
+
+The pair is a ${code} whose follow-up has the same method, and either the original body size is above 0 and the
+follow-up's is 0, or the server answered the repeated request 408 (Request Timeout: it waited for the body the
+request announced, and none came). ${BODY_SIZE}
+
+Known clients that do this: got 15.0.0 to 15.0.6 on a cross-origin ${code} (fixed in 15.0.7); clients that send the
+Content-Length header again without the body. The traffic decides, not the name.
+
+## What to do
+
+Upgrade or fix the client (got: 15.0.7 or later). Meanwhile, avoid a cross-origin redirect for that route.
+`;
+}
+
 /** The verdict that a client broke one code's rule (the same document for 303, 307 and 308). */
 function mishandles(code: string, rule: string, findings: [string, string]): string {
   return md`
@@ -407,61 +439,8 @@ Fix or configure the client (needle: follow_keep_method; request: replace it). I
 client to fetch a result with GET, answer 303 instead of 308.
 `,
 
-  'body-dropped-after-307': md`
-# body-dropped-after-307 (violation of 307)
-
-## Meaning
-
-After a 307 the client repeated the method but not the body: the original request had a body, the follow-up has
-none.
-
-## Why it matters
-
-The target receives an empty POST/PUT (Content-Length 0): a lost submission, a validation error, or worse an
-empty record saved, while the logs show the right method at the right URL.
-
-## How it is decided
-
-${FOLLOW_UP}
-
-The pair is a 307 whose follow-up has the same method, the original body size is above 0 and the follow-up's
-body size is 0. ${BODY_SIZE}
-
-Known client that does this: got 15.0.0 to 15.0.6 on a cross-origin 307 (fixed in 15.0.7). The traffic decides,
-not the name.
-
-## What to do
-
-Upgrade or fix the client (got: 15.0.7 or later). Meanwhile, avoid a cross-origin redirect for that route.
-`,
-
-  'body-dropped-after-308': md`
-# body-dropped-after-308 (violation of 308)
-
-## Meaning
-
-After a 308 the client repeated the method but not the body: the original request had a body, the follow-up has
-none.
-
-## Why it matters
-
-The target receives an empty POST/PUT (Content-Length 0): a lost submission, a validation error, or worse an
-empty record saved, while the logs show the right method at the right URL.
-
-## How it is decided
-
-${FOLLOW_UP}
-
-The pair is a 308 whose follow-up has the same method, the original body size is above 0 and the follow-up's
-body size is 0. ${BODY_SIZE}
-
-Known client that does this: got 15.0.0 to 15.0.6 on a cross-origin 308 (fixed in 15.0.7). The traffic decides,
-not the name.
-
-## What to do
-
-Upgrade or fix the client (got: 15.0.7 or later). Meanwhile, avoid a cross-origin redirect for that route.
-`,
+  'body-dropped-after-307': bodyDropped('307'),
+  'body-dropped-after-308': bodyDropped('308'),
 
   'method-rewritten-after-301': md`
 # method-rewritten-after-301 (allowed, for information)

@@ -19,12 +19,12 @@
  * order of the parts.
  */
 import { verdictsOf } from './classify.js';
-import { PAIR_RANK, serverFinding, type PairFinding } from './findings.js';
+import { PAIR_RANK, type PairFinding } from './findings.js';
 import { AuditError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { compareClients } from './analysis.js';
 import { softwareGroups } from './software.js';
-import { FigAcc, bucketsOf, compareRefs, sortByImpact, type MonitoringState, type RawFigures } from './monitoring.js';
+import { FigAcc, bucketsOf, compareRefs, recommendation, sortByImpact, type MonitoringState, type RawFigures } from './monitoring.js';
 import {
   SCHEMA_VERSION,
   type AuditReport,
@@ -35,7 +35,6 @@ import {
   type PartialState,
   type RouteFinding,
   type RouteReport,
-  type ServerFinding,
   type Totals,
 } from './report.js';
 
@@ -334,7 +333,7 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
       example: { redirect: firstRef, followUp: null, final: null, hops: null },
     });
   }
-  for (const f of findings.values()) f.recommendation = recommend(f.finding, f.route, f.example, codesOf(f.route));
+  for (const f of findings.values()) f.recommendation = recommendation(f.finding, f.route, f.example, codesOf(f.route));
   const findingList = [...findings.values()];
   const routeList = [...routes.values()];
   sortByImpact(findingList, routeList, new Map(routeList.map((r) => [r.route, r.impact!.affected])));
@@ -353,19 +352,6 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
   };
 }
 
-/** The recommendation of a route finding (as `recommend` in monitoring.ts writes it). */
-function recommend(finding: ServerFinding, route: string, ex: RouteFinding['example'], codes: number[]): string {
-  return serverFinding(finding)!.advise!({
-    route,
-    method: route.slice(0, route.indexOf(' ')),
-    code: ex.redirect.status,
-    target: ex.followUp?.url ?? ex.redirect.location ?? 'the target',
-    location: ex.redirect.location,
-    finalStatus: ex.final?.status ?? null,
-    hops: ex.hops,
-    codes,
-  });
-}
 
 function sortKeys<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => cmp(a, b))) as T;

@@ -586,6 +586,11 @@ function cacheable(r: HttpRecord): boolean {
 
 /** The recommendation of a route finding, from its row of the table of findings, with the route's own figures. */
 function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: RouteFinding['example']): string {
+  return recommendation(finding, route, ex, [...acc.redirectCodes.keys()].sort());
+}
+
+/** A route finding's recommendation from its example and the route's redirect codes (also for merged reports). */
+export function recommendation(finding: ServerFinding, route: string, ex: RouteFinding['example'], codes: number[]): string {
   return serverFinding(finding)!.advise!({
     route,
     method: route.slice(0, route.indexOf(' ')),
@@ -594,6 +599,6 @@ function recommend(finding: ServerFinding, route: string, acc: RouteAcc, ex: Rou
     location: ex.redirect.location,
     finalStatus: ex.final?.status ?? null,
     hops: ex.hops,
-    codes: [...acc.redirectCodes.keys()].sort(),
+    codes,
   });
 }
