@@ -148,7 +148,8 @@ describe('SIGINT and SIGTERM', () => {
       const r = await interrupt(
         ['analyze', '--threads', '1', '--report', 'json', '-o', out, '-'],
         signal,
-        () => Date.now() - started > 400,
+        // Long enough for the CLI to have started and installed its handlers, also on a busy machine.
+        () => Date.now() - started > 1500,
         (p) => {
           started = Date.now();
           p.stdin!.write(readFileSync(SAMPLE)); // and stdin stays open: the run is still reading
