@@ -28,7 +28,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, coarseOf, endsInId, templateOf, tokensOf, type Learned } from './evidence.js';
+import { DelayModel, TargetModel, carried, coarseOf, endsInId, templateOf, tokensOf } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -42,7 +42,22 @@ import {
   type Target,
 } from './location.js';
 import { normalisePath } from './routes.js';
-import { breaksRule } from './classify.js';
+import { improve, contested, OVERLAP } from './assignment.js';
+import { nearby, UrlIndex, SCAN_BEFORE } from './candidates.js';
+import {
+  behaviour,
+  cmp,
+  compareItems,
+  insert,
+  isSafe,
+  lowerBound,
+  type Address,
+  type Chain,
+  type Edge,
+  type Ident,
+  type Item,
+  type Open,
+} from './pairing-state.js';
 
 export { resolveLocation } from './location.js';
 
@@ -116,9 +131,6 @@ const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
 const SETTLE_MS = 1000;
 /** With this many redirects decided at once, a client's requests are indexed by URL. */
 const INDEX_FROM = 4;
-/** Requests looked at around a redirect, before it (logged early) and after it. */
-const SCAN_BEFORE = 32;
-const SCAN_AFTER = 160;
 /** A client's requests kept at most (a client sending thousands in one window keeps its latest). */
 const MAX_ITEMS = 4096;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
@@ -142,81 +154,6 @@ const SURE = 12;
 /** The population learns from requests this soon after a redirect. */
 const OBSERVE_MS = 10_000;
 
-interface Chain {
-  id: number;
-  /** Request targets visited, the first request included. */
-  visited: Set<string>;
-  hops: number;
-}
-
-interface Item {
-  rec: HttpRecord;
-  /** Its URL as a template with no redirect's tokens in it (computed once, when first needed). */
-  plain: string | null;
-  /**
-   * Its time for ordering: the logged time, plus a fraction of a millisecond for each earlier line of the same
-   * input at the same logged time (a log with one-second times keeps its lines' order within the second; two
-   * files split from one log interleave as the lines did).
-   */
-  t: number;
-  /** Already the follow-up of a redirect. */
-  claimed: boolean;
-  /** The chain it continues, when it is a follow-up. */
-  chain: Chain | null;
-}
-
-interface Open {
-  item: Item;
-  ident: Ident;
-  /** The resolved Location (exact pairing), or null (inferred). */
-  target: Target | null;
-  /** Inferred: the redirect's tokens and its route keys for the learned targets. */
-  tokens: Map<string, string> | null;
-  route: string;
-  url: string;
-  decided: boolean;
-  /** Exact: requests to the Location from the same address under another User-Agent. */
-  others: Item[] | null;
-  /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
-  learned: Learned | null;
-  /** The learnt template up to its first placeholder: a request that fits it begins so. */
-  prefix: string;
-  /** When a candidate follow-up has been seen: the log time after which it can be decided (0: none yet). */
-  ready: number;
-  slash: string;
-  /**
-   * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
-   * the log does not record scheme or host, so a request to that path cannot be told from asking again.
-   */
-  blind: boolean;
-}
-
-interface Ident {
-  addr: string;
-  ua: string;
-  client: string;
-  /** The client's recent requests, by time (then content). */
-  items: Item[];
-  /** Its undecided redirects, by time. */
-  open: Open[];
-  last: number;
-}
-
-interface Address {
-  idents: Map<string, Ident>;
-  /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up). */
-  targets: Map<string, Open[]>;
-}
-
-interface Edge {
-  x: Open;
-  c: Item;
-  score: number;
-  misresolved: boolean;
-  /** Candidates with the same key fit alike (the same URL, or the same template). */
-  key: string;
-}
-
 interface Decision {
   pair: Pair;
   x: Open;
@@ -235,36 +172,6 @@ export function splitClientKey(key: string): { address: string; userAgent: strin
   const i = key.indexOf('\u0000');
   const ua = key.slice(i + 1);
   return { address: key.slice(0, i), userAgent: ua === '' ? null : ua };
-}
-
-/** Requests in time order; equal times by content, so the order of the inputs does not matter. */
-function compareItems(a: Item, b: Item): number {
-  // Within one input its own line order (a busy second may hold more lines than `t` can tell apart).
-  return a.t - b.t || (a.rec.input === b.rec.input ? a.rec.line - b.rec.line : compareRecords(a.rec, b.rec));
-}
-
-function compareRecords(a: HttpRecord, b: HttpRecord): number {
-  return (
-    a.time - b.time ||
-    cmp(a.target, b.target) ||
-    cmp(a.method, b.method) ||
-    a.status - b.status ||
-    (a.bodySize ?? -1) - (b.bodySize ?? -1) ||
-    cmp(a.referer ?? '', b.referer ?? '')
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isSafe(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
-}
-
-/** What the judgement of a pair depends on: two candidates alike in this would be judged alike. */
-function behaviour(x: HttpRecord, c: HttpRecord): string {
-  return `${c.method === x.method ? '=' : c.method}|${c.bodySize === null ? '?' : c.bodySize > 0 ? 'b' : '0'}`;
 }
 
 export class PairingEngine {
@@ -937,191 +844,7 @@ function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): Htt
   return out;
 }
 
-/**
- * Takes the greedy assignment (strongest pairs first) closer to the best total: a redirect left without a
- * follow-up takes one from another redirect when that one can take a free request instead and the total
- * evidence grows (two redirects each preceded by its follow-up, in completion order, no longer leave one
- * unfollowed because the first took the second's). Repeated until nothing improves.
- */
-function improve(xs: Open[], byX: Map<Open, Edge[]>, assigned: Map<Open, Edge>, owner: Map<Item, Edge>): void {
-  for (let round = 0; round < 4; round++) {
-    let changed = false;
-    for (const x of xs) {
-      if (assigned.has(x)) continue;
-      let best: { e: Edge; o: Edge; a: Edge } | null = null;
-      let gain = 0;
-      for (const e of byX.get(x) ?? []) {
-        const o = owner.get(e.c);
-        if (!o) {
-          best = null;
-          assigned.set(x, e);
-          owner.set(e.c, e);
-          changed = true;
-          break;
-        }
-        for (const a of byX.get(o.x) ?? []) {
-          if (a === o || owner.has(a.c)) continue;
-          const g = e.score + a.score - o.score;
-          if (g > gain) {
-            gain = g;
-            best = { e, o, a };
-          }
-        }
-      }
-      if (best) {
-        assigned.set(best.o.x, best.a);
-        owner.set(best.a.c, best.a);
-        assigned.set(x, best.e);
-        owner.set(best.e.c, best.e);
-        changed = true;
-      }
-    }
-    if (!changed) return;
-  }
-}
-
-const OVERLAP =
-  'other redirects of this client to the same URL were open at the same time, and the log cannot tell which follow-up was whose';
-
-/**
- * Redirects whose follow-ups cannot be told apart. A client running requests in parallel has several redirects
- * to one URL open at once, and their follow-ups finish in any order, so the order of the lines says nothing of
- * which was whose. Among the client's redirects to one URL close in time (within the reorder allowance of each
- * other), the violations the assignment found stand only as far as every other way of pairing the same requests
- * has as many: when the requests can be paired with fewer violations, the violating pairs are undetermined.
- * A client that follows one redirect at a time loses nothing here: its violations are there in every pairing.
- */
-function contested(assigned: Map<Open, Edge>, reorderMs: number): Set<Open> {
-  const byUrl = new Map<string, Edge[]>();
-  for (const e of assigned.values()) {
-    const k = e.x.target ? e.x.target.path : e.c.rec.target;
-    let list = byUrl.get(k);
-    if (!list) byUrl.set(k, (list = []));
-    list.push(e);
-  }
-  const out = new Set<Open>();
-  for (const list of byUrl.values()) {
-    if (list.length < 2) continue;
-    list.sort((a, b) => a.x.item.t - b.x.item.t);
-    let group: Edge[] = [];
-    const close = () => {
-      if (group.length < 2) return;
-      const bad = group.filter((e) => breaksRule(e.x.item.rec, e.c.rec));
-      if (bad.length === 0) return;
-      if (group.length - rightMatching(group) < bad.length) for (const e of bad) out.add(e.x);
-    };
-    for (const e of list) {
-      const prev = group[group.length - 1];
-      if (prev && e.x.item.t - prev.x.item.t > reorderMs + 1000) {
-        close();
-        group = [];
-      }
-      group.push(e);
-    }
-    close();
-  }
-  return out;
-}
-
-/** The most redirects of `group` that can each get one of the group's follow-ups without breaking its rule. */
-function rightMatching(group: Edge[]): number {
-  const taken = new Map<Item, number>();
-  const fits = group.map((e) => group.map((o) => !breaksRule(e.x.item.rec, o.c.rec)));
-  const tryAssign = (i: number, seen: Set<number>): boolean => {
-    for (let j = 0; j < group.length; j++) {
-      if (!fits[i]![j] || seen.has(j)) continue;
-      seen.add(j);
-      const c = group[j]!.c;
-      const holder = taken.get(c);
-      if (holder === undefined || tryAssign(holder, seen)) {
-        taken.set(c, i);
-        return true;
-      }
-    }
-    return false;
-  };
-  let n = 0;
-  for (let i = 0; i < group.length; i++) if (tryAssign(i, new Set())) n++;
-  return n;
-}
-
 const NO_TOKENS = new Map<string, string>();
-
-/** The client's requests around a redirect: at most SCAN_BEFORE before it (within `back`), SCAN_AFTER after. */
-function nearby(items: Item[], t0: number, back: number, window: number): Item[] {
-  const around: Item[] = [];
-  const at = lowerBound(items, t0);
-  for (let i = at - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
-    const c = items[i]!;
-    if (c.t < t0 - back) break;
-    around.push(c);
-  }
-  around.reverse();
-  for (let i = at, n = 0; i < items.length && n < SCAN_AFTER; i++, n++) {
-    const c = items[i]!;
-    if (c.t > t0 + window) break;
-    around.push(c);
-  }
-  return around;
-}
-
-/** A URL as both a request target and a resolved Location compare: no fragment, no bare trailing `?`. */
-function urlKey(target: string): string {
-  const h = target.indexOf('#');
-  const s = h < 0 ? target : target.slice(0, h);
-  return s.endsWith('?') ? s.slice(0, -1) : s;
-}
-
-/** A client's requests in a time range by URL, and by the path their Referer names. */
-class UrlIndex {
-  private readonly byUrl = new Map<string, Item[]>();
-  private readonly byReferer = new Map<string, Item[]>();
-
-  constructor(items: Item[], from: number, to: number) {
-    for (let i = lowerBound(items, from); i < items.length; i++) {
-      const c = items[i]!;
-      if (c.t > to) break;
-      push(this.byUrl, urlKey(c.rec.target), c);
-      const ref = c.rec.referer;
-      if (ref !== null) {
-        const s = ref.indexOf('//');
-        const p = s < 0 ? ref.indexOf('/') : ref.indexOf('/', s + 2);
-        if (p >= 0) push(this.byReferer, ref.slice(p), c);
-      }
-    }
-  }
-
-  /** The requests that can have a strong clue for `x` within [from, to], in time order. */
-  candidates(x: Open, from: number, to: number): Item[] {
-    const out: Item[] = [];
-    const take = (list: Item[] | undefined) => {
-      if (!list) return;
-      for (let i = lowerBound(list, from), n = 0; i < list.length && n < SCAN_AFTER; i++, n++) {
-        if (list[i]!.t > to) break;
-        out.push(list[i]!);
-      }
-    };
-    const r = x.item.rec;
-    if (x.target) {
-      take(this.byUrl.get(urlKey(x.target.path)));
-      if (r.location !== null && !r.location.startsWith('/')) take(this.byUrl.get(urlKey(r.location.trim())));
-    } else {
-      for (const [url, list] of this.byUrl) {
-        let fit = (x.learned !== null && url.startsWith(x.prefix)) || url === x.slash;
-        if (!fit) for (const k of x.tokens!.keys()) if (url.includes(k)) fit = true;
-        if (fit) take(list);
-      }
-      take(this.byReferer.get(r.target));
-    }
-    return out.length > 1 ? [...new Set(out)].sort(compareItems) : out;
-  }
-}
-
-function push(m: Map<string, Item[]>, k: string, c: Item): void {
-  const list = m.get(k);
-  if (list) list.push(c);
-  else m.set(k, [c]);
-}
 
 /** A template's text before its first placeholder (`/orders/{p2}/done` → `/orders/`). */
 function literalPrefix(template: string): string {
@@ -1139,35 +862,4 @@ function templateFor(tokens: Map<string, string>, c: Item): string {
 /** A score turned into 0..1: ACCEPT is about 0.6, a logged-Location-strong score near 1. */
 function confidence(score: number): number {
   return Math.round((1 - 0.5 ** ((score - ACCEPT) / 3 + 1.3)) * 100) / 100;
-}
-
-/** Inserts keeping time-then-content order (requests arrive almost in order: search from the end). */
-function insert(items: Item[], item: Item): void {
-  const n = items.length;
-  // Almost always the latest: appended. Else found by halving (a busy second of one client can hold thousands
-  // of requests with the same time, which a walk back would compare one by one).
-  if (n === 0 || compareItems(items[n - 1]!, item) <= 0) {
-    items.push(item);
-    return;
-  }
-  let a = 0;
-  let b = n - 1;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (compareItems(items[m]!, item) <= 0) a = m + 1;
-    else b = m;
-  }
-  items.splice(a, 0, item);
-}
-
-/** The first index whose time is at or after `t`. */
-function lowerBound(items: Item[], t: number): number {
-  let a = 0;
-  let b = items.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (items[m]!.t < t) a = m + 1;
-    else b = m;
-  }
-  return a;
 }

@@ -1,0 +1,144 @@
+/**
+ * What the pairing engine (src/pairing.ts) keeps per client and per open redirect, and the order it keeps
+ * requests in: by time, lines of one second in their input's order, equal times across inputs by content, so
+ * that the order of the inputs never matters (docs/semantics.md, section 3.5).
+ */
+import type { HttpRecord } from '../core/model.js';
+import type { Learned } from './evidence.js';
+import type { Target } from './location.js';
+
+export interface Chain {
+  id: number;
+  /** Request targets visited, the first request included. */
+  visited: Set<string>;
+  hops: number;
+}
+
+export interface Item {
+  rec: HttpRecord;
+  /** Its URL as a template with no redirect's tokens in it (computed once, when first needed). */
+  plain: string | null;
+  /**
+   * Its time for ordering: the logged time, plus a fraction of a millisecond for each earlier line of the same
+   * input at the same logged time (a log with one-second times keeps its lines' order within the second; two
+   * files split from one log interleave as the lines did).
+   */
+  t: number;
+  /** Already the follow-up of a redirect. */
+  claimed: boolean;
+  /** The chain it continues, when it is a follow-up. */
+  chain: Chain | null;
+}
+
+export interface Open {
+  item: Item;
+  ident: Ident;
+  /** The resolved Location (exact pairing), or null (inferred). */
+  target: Target | null;
+  /** Inferred: the redirect's tokens and its route keys for the learned targets. */
+  tokens: Map<string, string> | null;
+  route: string;
+  url: string;
+  decided: boolean;
+  /** Exact: requests to the Location from the same address under another User-Agent. */
+  others: Item[] | null;
+  /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
+  learned: Learned | null;
+  /** The learnt template up to its first placeholder: a request that fits it begins so. */
+  prefix: string;
+  /** When a candidate follow-up has been seen: the log time after which it can be decided (0: none yet). */
+  ready: number;
+  slash: string;
+  /**
+   * Exact: the Location is the request's own path on another scheme or host (http → https, www → bare) and
+   * the log does not record scheme or host, so a request to that path cannot be told from asking again.
+   */
+  blind: boolean;
+}
+
+export interface Ident {
+  addr: string;
+  ua: string;
+  client: string;
+  /** The client's recent requests, by time (then content). */
+  items: Item[];
+  /** Its undecided redirects, by time. */
+  open: Open[];
+  last: number;
+}
+
+export interface Address {
+  idents: Map<string, Ident>;
+  /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up). */
+  targets: Map<string, Open[]>;
+}
+
+export interface Edge {
+  x: Open;
+  c: Item;
+  score: number;
+  misresolved: boolean;
+  /** Candidates with the same key fit alike (the same URL, or the same template). */
+  key: string;
+}
+
+/** Requests in time order; equal times by content, so the order of the inputs does not matter. */
+export function compareItems(a: Item, b: Item): number {
+  // Within one input its own line order (a busy second may hold more lines than `t` can tell apart).
+  return a.t - b.t || (a.rec.input === b.rec.input ? a.rec.line - b.rec.line : compareRecords(a.rec, b.rec));
+}
+
+export function compareRecords(a: HttpRecord, b: HttpRecord): number {
+  return (
+    a.time - b.time ||
+    cmp(a.target, b.target) ||
+    cmp(a.method, b.method) ||
+    a.status - b.status ||
+    (a.bodySize ?? -1) - (b.bodySize ?? -1) ||
+    cmp(a.referer ?? '', b.referer ?? '')
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isSafe(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/** What the judgement of a pair depends on: two candidates alike in this would be judged alike. */
+export function behaviour(x: HttpRecord, c: HttpRecord): string {
+  return `${c.method === x.method ? '=' : c.method}|${c.bodySize === null ? '?' : c.bodySize > 0 ? 'b' : '0'}`;
+}
+
+/** Inserts keeping time-then-content order (requests arrive almost in order: search from the end). */
+export function insert(items: Item[], item: Item): void {
+  const n = items.length;
+  // Almost always the latest: appended. Else found by halving (a busy second of one client can hold thousands
+  // of requests with the same time, which a walk back would compare one by one).
+  if (n === 0 || compareItems(items[n - 1]!, item) <= 0) {
+    items.push(item);
+    return;
+  }
+  let a = 0;
+  let b = n - 1;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (compareItems(items[m]!, item) <= 0) a = m + 1;
+    else b = m;
+  }
+  items.splice(a, 0, item);
+}
+
+/** The first index whose time is at or after `t`. */
+export function lowerBound(items: Item[], t: number): number {
+  let a = 0;
+  let b = items.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (items[m]!.t < t) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
