@@ -30,6 +30,8 @@ export interface NatsNode {
   name: string;
   port: number;
   routePort: number;
+  /** The monitoring port (`/healthz`). */
+  httpPort: number;
   proc: ChildProcess | null;
   config: string;
 }
@@ -49,7 +51,9 @@ export class NatsCluster {
     const bin = natsServerBinary();
     if (!bin) throw new Error('nats-server is not installed (apt-get install -y nats-server)');
     const c = new NatsCluster(bin, mkdtempSync(join(tmpdir(), 'ra-nats-')));
-    for (let i = 0; i < size; i++) c.nodes.push({ name: `n${i}`, port: await freePort(), routePort: await freePort(), proc: null, config: '' });
+    for (let i = 0; i < size; i++) {
+      c.nodes.push({ name: `n${i}`, port: await freePort(), routePort: await freePort(), httpPort: await freePort(), proc: null, config: '' });
+    }
     const routes = c.nodes.map((n) => `nats-route://127.0.0.1:${n.routePort}`).join(', ');
     for (const n of c.nodes) {
       const store = join(c.dir, n.name);
@@ -57,13 +61,31 @@ export class NatsCluster {
       n.config = join(c.dir, `${n.name}.conf`);
       writeFileSync(
         n.config,
-        `server_name: ${n.name}\nlisten: 127.0.0.1:${n.port}\njetstream { store_dir: "${store}" }\n` +
+        `server_name: ${n.name}\nlisten: 127.0.0.1:${n.port}\nhttp: 127.0.0.1:${n.httpPort}\njetstream { store_dir: "${store}" }\n` +
           `cluster { name: ra; listen: 127.0.0.1:${n.routePort}; routes: [${routes}] }\n`,
       );
       c.startNode(n);
     }
     await Promise.all(c.nodes.map((n) => waitPort(n.port)));
+    await c.healthy();
     return c;
+  }
+
+  /**
+   * Waits until every running node says it is healthy (`/healthz`: JetStream current with its meta leader, its
+   * streams and consumers): a node just restarted must have caught up before the next test leans on it.
+   */
+  async healthy(ms = 20_000): Promise<void> {
+    const until = Date.now() + ms;
+    for (const n of this.nodes) {
+      if (!n.proc) continue;
+      for (;;) {
+        const ok = await fetch(`http://127.0.0.1:${n.httpPort}/healthz`).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (Date.now() > until) throw new Error(`nats-server ${n.name} did not become healthy`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   private startNode(n: NatsNode): void {
@@ -83,6 +105,7 @@ export class NatsCluster {
   async restart(i: number): Promise<void> {
     this.startNode(this.nodes[i]!);
     await waitPort(this.nodes[i]!.port);
+    await this.healthy();
   }
 
   async stop(): Promise<void> {
