@@ -7,7 +7,7 @@ import { PAIR_RANK, UNFOLLOWED_FINDINGS, VERDICT_RANK, VIOLATION_OF, violationTo
 import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
 import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
-import { SCHEMA_VERSION } from './report.js';
+import { emptyTotals, SCHEMA_VERSION } from './report.js';
 import { VERSION } from '../core/version.js';
 import { detach, detachOrNull } from '../core/strings.js';
 import { compareRefs, Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
@@ -274,22 +274,11 @@ export class Analyzer {
   private build(inputs: InputStats[], errors: { code: string; message: string }[]): AuditReport {
     const clients: ClientReport[] = [];
     const totals: Totals = {
-      linesRead: 0,
+      ...emptyTotals(this.clients.size),
       records: this.records,
-      skipped: 0,
-      redirects: 0,
       notModified: this.notModified,
       internalRedirects: this.internal,
-      followed: 0,
-      unfollowed: 0,
-      missingLocation: 0,
-      openAtEnd: 0,
-      pairing: { exact: 0, inferred: 0 },
-      violations: { '303': 0, '307': 0, '308': 0 },
-      findings: {},
-      clients: this.clients.size,
       evictedClients: this.evicted,
-      verdicts: {},
     };
     for (const s of inputs) {
       totals.linesRead += s.linesRead;

@@ -44,6 +44,33 @@ Needs the request body size in the log (for example $content_length in an nginx 
 \`redirect-audit formats\` shows which formats carry it). Without it the body cannot be judged and the pair is
 judged on its method alone.`;
 
+/** A POST turned into GET after 301 or 302: allowed (the same document for both codes but the advice). */
+function methodRewritten(code: string, advice: string): string {
+  return md`
+# method-rewritten-after-${code} (allowed, for information)
+
+## Meaning
+
+After a ${code} the client turned a POST (or another method besides GET/HEAD) into GET. RFC 9110 allows it for 301
+and 302 for historic reasons, and browsers do it, so it is not a violation.
+
+## Why it matters
+
+It shows that the route leaves the follow-up method to each client: some will repeat the POST, others GET the
+target. If the difference matters, the code is the wrong one.
+
+## How it is decided
+
+${FOLLOW_UP}
+
+The pair is a ${code} to a method other than GET/HEAD whose follow-up is a GET.
+
+## What to do
+
+Nothing on the client. On the server: ${advice}
+`;
+}
+
 /** A 307 or 308 repeated without its body (the same document for both codes). */
 function bodyDropped(code: string): string {
   return md`
@@ -442,55 +469,8 @@ client to fetch a result with GET, answer 303 instead of 308.
   'body-dropped-after-307': bodyDropped('307'),
   'body-dropped-after-308': bodyDropped('308'),
 
-  'method-rewritten-after-301': md`
-# method-rewritten-after-301 (allowed, for information)
-
-## Meaning
-
-After a 301 the client turned a POST (or another method besides GET/HEAD) into GET. RFC 9110 allows it for 301
-and 302 for historic reasons, and browsers do it, so it is not a violation.
-
-## Why it matters
-
-It shows that the route leaves the follow-up method to each client: some will repeat the POST, others GET the
-target. If the difference matters, the code is the wrong one.
-
-## How it is decided
-
-${FOLLOW_UP}
-
-The pair is a 301 to a method other than GET/HEAD whose follow-up is a GET.
-
-## What to do
-
-Nothing on the client. On the server: use 308 if the method must be kept at the new URL, or 303 if the client
-should fetch a result with GET.
-`,
-
-  'method-rewritten-after-302': md`
-# method-rewritten-after-302 (allowed, for information)
-
-## Meaning
-
-After a 302 the client turned a POST (or another method besides GET/HEAD) into GET. RFC 9110 allows it for 301
-and 302 for historic reasons, and browsers do it, so it is not a violation.
-
-## Why it matters
-
-It shows that the route leaves the follow-up method to each client: some will repeat the POST, others GET the
-target. If the difference matters, the code is the wrong one.
-
-## How it is decided
-
-${FOLLOW_UP}
-
-The pair is a 302 to a method other than GET/HEAD whose follow-up is a GET.
-
-## What to do
-
-Nothing on the client. On the server: use 303 for Post/Redirect/Get, or 307 if the method must be kept (see
-\`explain found-after-post\`).
-`,
+  'method-rewritten-after-301': methodRewritten('301', 'use 308 if the method must be kept at the new URL, or 303 if the client\nshould fetch a result with GET.'),
+  'method-rewritten-after-302': methodRewritten('302', 'use 303 for Post/Redirect/Get, or 307 if the method must be kept (see\n\`explain found-after-post\`).'),
 
   unfollowed: md`
 # unfollowed

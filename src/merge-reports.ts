@@ -26,6 +26,7 @@ import { compareClients } from './analysis.js';
 import { softwareGroups } from './software.js';
 import { FigAcc, bucketsOf, compareRefs, recommendation, sortByImpact, type MonitoringState, type RawFigures } from './monitoring.js';
 import {
+  emptyTotals,
   SCHEMA_VERSION,
   type AuditReport,
   type ClientReport,
@@ -213,24 +214,7 @@ function mergeClients(reports: AuditReport[]): ClientReport[] {
 }
 
 function mergeTotals(reports: AuditReport[], inputs: InputReport[], clients: ClientReport[]): Totals {
-  const t: Totals = {
-    linesRead: 0,
-    records: 0,
-    skipped: 0,
-    redirects: 0,
-    notModified: 0,
-    internalRedirects: 0,
-    followed: 0,
-    unfollowed: 0,
-    missingLocation: 0,
-    openAtEnd: 0,
-    pairing: { exact: 0, inferred: 0 },
-    violations: { '303': 0, '307': 0, '308': 0 },
-    findings: {},
-    clients: clients.length,
-    evictedClients: 0,
-    verdicts: {},
-  };
+  const t: Totals = emptyTotals(clients.length);
   for (const i of inputs) {
     t.linesRead += i.linesRead;
     t.skipped += i.skipped;

@@ -105,6 +105,28 @@ export interface Totals {
   verdicts: Partial<Record<Verdict, number>>;
 }
 
+/** Totals with every count at 0 (a run's, or a merge's, before it counts). */
+export function emptyTotals(clients: number): Totals {
+  return {
+    linesRead: 0,
+    records: 0,
+    skipped: 0,
+    redirects: 0,
+    notModified: 0,
+    internalRedirects: 0,
+    followed: 0,
+    unfollowed: 0,
+    missingLocation: 0,
+    openAtEnd: 0,
+    pairing: { exact: 0, inferred: 0 },
+    violations: { '303': 0, '307': 0, '308': 0 },
+    findings: {},
+    clients,
+    evictedClients: 0,
+    verdicts: {},
+  };
+}
+
 export interface AuditReport {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'redirect-audit'; version: string };
