@@ -140,63 +140,69 @@ const MAX_TEMPLATES = 24;
 /** Weights of the first requests after a redirect: the follow-up is usually the first. */
 const RANK_WEIGHT = [1, 0.5, 0.34];
 
+/**
+ * A route (most often a URL with an id in it) seen once: what it taught, kept until a second redirect of it
+ * makes a model worth building. Most URL-level keys are never seen again (a new order, a new upload), and a
+ * full model is five maps.
+ */
+interface Once {
+  once: true;
+  /** The templates of the first requests after it, or `[template]` for a logged Location. */
+  templates: readonly string[];
+  exact: boolean;
+  client: string;
+}
+
 /** What each route redirects to, learned as the log goes; bounded (routes forgotten oldest first). */
 export class TargetModel {
-  private readonly models = new Map<string, Model>();
+  private readonly models = new Map<string, Model | Once>();
   constructor(private readonly maxRoutes: number) {}
 
-  private model(key: string): Model {
-    let m = this.models.get(key);
+  /** The route's model, built at its second redirect (the first replayed), or null at its first (kept as `once`). */
+  private model(key: string, once: Omit<Once, 'once'>): Model | null {
+    const m = this.models.get(key);
+    if (m && !('once' in m)) return m;
     if (!m) {
       if (this.models.size >= this.maxRoutes) this.models.delete(this.models.keys().next().value!);
-      m = {
-        n: 0,
-        exact: 0,
-        support: new Map(),
-        firsts: new Map(),
-        firstBy: new Map(),
-        coarseFirsts: new Map(),
-        coarseBy: new Map(),
-        verdict: undefined,
-        verdictN: 0,
-      };
-      this.models.set(detach(key), m);
+      this.models.set(detach(key), { once: true, ...once, templates: once.templates.map(detach) });
+      return null;
     }
-    return m;
+    const full: Model = {
+      n: 0,
+      exact: 0,
+      support: new Map(),
+      firsts: new Map(),
+      firstBy: new Map(),
+      coarseFirsts: new Map(),
+      coarseBy: new Map(),
+      verdict: undefined,
+      verdictN: 0,
+    };
+    // Same key, same place in the map's order (the order routes are forgotten in).
+    this.models.set(key, full);
+    if (m.exact) exactly(full, m.templates[0]!);
+    else observed(full, m.templates, m.client);
+    return full;
   }
 
   /** A redirect whose Location is logged: its template, for certain. */
   learnExact(key: string, template: string): void {
-    const m = this.model(key);
-    m.n++;
-    m.exact++;
-    add(m, template, 1);
-    m.firsts.set(template, (m.firsts.get(template) ?? 0) + 1);
+    const m = this.model(key, { templates: [template], exact: true, client: '' });
+    if (m) exactly(m, template);
   }
 
   /** A redirect without Location: the templates of the first requests its client sent after it, in order. */
   observe(key: string, templates: readonly string[], client: string): void {
-    const m = this.model(key);
-    m.n++;
-    const first = templates[0];
-    if (first !== undefined) {
-      count(m.firsts, m.firstBy, first, client);
-      const coarse = coarseOf(first);
-      if (coarse !== null) count(m.coarseFirsts, m.coarseBy, coarse, client);
-    }
-    const seen = new Set<string>();
-    for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
-      const t = templates[i]!;
-      if (seen.has(t)) continue;
-      seen.add(t);
-      add(m, t, RANK_WEIGHT[i]!);
-    }
+    const m = this.model(key, { templates, exact: false, client });
+    if (m) observed(m, templates, client);
   }
 
   /** The template a route clearly redirects to, or null while the evidence is thin or inconsistent. */
   learned(key: string): Learned | null {
     const m = this.models.get(key);
     if (!m) return null;
+    // One redirect: a logged Location is known for certain; the population needs more (see `decideTarget`).
+    if ('once' in m) return m.exact ? { template: m.templates[0]!, share: 1, exact: true, coarse: false } : null;
     // A busy route's answer moves slowly: worked out again after every redirect while it has few, then after
     // every 1/32 more (its tables are walked each time).
     if (m.verdict === undefined || m.n - m.verdictN >= Math.max(1, m.n >> 5)) {
@@ -204,6 +210,30 @@ export class TargetModel {
       m.verdictN = m.n;
     }
     return m.verdict;
+  }
+}
+
+function exactly(m: Model, template: string): void {
+  m.n++;
+  m.exact++;
+  add(m, template, 1);
+  m.firsts.set(template, (m.firsts.get(template) ?? 0) + 1);
+}
+
+function observed(m: Model, templates: readonly string[], client: string): void {
+  m.n++;
+  const first = templates[0];
+  if (first !== undefined) {
+    count(m.firsts, m.firstBy, first, client);
+    const coarse = coarseOf(first);
+    if (coarse !== null) count(m.coarseFirsts, m.coarseBy, coarse, client);
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {
+    const t = templates[i]!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    add(m, t, RANK_WEIGHT[i]!);
   }
 }
 
