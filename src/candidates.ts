@@ -34,15 +34,21 @@ function urlKey(target: string): string {
   return s.endsWith('?') ? s.slice(0, -1) : s;
 }
 
-/** A client's requests in a time range by URL, and by the path their Referer names. */
+/**
+ * A client's requests in a time range by URL, and by the path their Referer names. A redirect is offered only
+ * requests `nearby` would look at (by position as well as time): the same requests whether its client's
+ * redirects are decided one at a time or many at once, and none that the engine may have dropped already.
+ */
 export class UrlIndex {
   private readonly byUrl = new Map<string, Item[]>();
   private readonly byReferer = new Map<string, Item[]>();
+  private readonly pos = new Map<Item, number>();
 
-  constructor(items: Item[], from: number, to: number) {
+  constructor(private readonly items: Item[], from: number, to: number) {
     for (let i = lowerBound(items, from); i < items.length; i++) {
       const c = items[i]!;
       if (c.t > to) break;
+      this.pos.set(c, i);
       push(this.byUrl, urlKey(c.rec.target), c);
       const ref = c.rec.referer;
       if (ref !== null) {
@@ -56,11 +62,16 @@ export class UrlIndex {
   /** The requests that can have a strong clue for `x` within [from, to], in time order. */
   candidates(x: Open, from: number, to: number): Item[] {
     const out: Item[] = [];
+    const at = lowerBound(this.items, x.item.t);
+    const lo = at - SCAN_BEFORE;
+    const hi = at + SCAN_AFTER;
     const take = (list: Item[] | undefined) => {
       if (!list) return;
       for (let i = lowerBound(list, from), n = 0; i < list.length && n < SCAN_AFTER; i++, n++) {
-        if (list[i]!.t > to) break;
-        out.push(list[i]!);
+        const c = list[i]!;
+        if (c.t > to) break;
+        const p = this.pos.get(c)!;
+        if (p >= lo && p < hi) out.push(c);
       }
     };
     const r = x.item.rec;

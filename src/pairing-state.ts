@@ -44,6 +44,10 @@ export interface Open {
   others: Item[] | null;
   /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
   learned: Learned | null;
+  /** What its first requests after it teach has been learnt (see `TargetModel.observe`). */
+  observed: boolean;
+  /** `learned` is as of this count of lessons (see `PairingEngine.prepare`). */
+  prepared: number;
   /** The learnt template up to its first placeholder: a request that fits it begins so. */
   prefix: string;
   /** When a candidate follow-up has been seen: the log time after which it can be decided (0: none yet). */
@@ -65,6 +69,8 @@ export interface Ident {
   /** Its undecided redirects, by time. */
   open: Open[];
   last: number;
+  /** With this many requests kept, those no open redirect can reach are dropped (see `PairingEngine.compact`). */
+  compactAt: number;
 }
 
 export interface Address {

@@ -43,7 +43,7 @@ import {
 } from './location.js';
 import { normalisePath } from './routes.js';
 import { improve, contested, OVERLAP } from './assignment.js';
-import { nearby, UrlIndex, SCAN_BEFORE } from './candidates.js';
+import { nearby, UrlIndex, SCAN_AFTER, SCAN_BEFORE } from './candidates.js';
 import {
   behaviour,
   cmp,
@@ -131,6 +131,8 @@ const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
 const SETTLE_MS = 1000;
 /** With this many redirects decided at once, a client's requests are indexed by URL. */
 const INDEX_FROM = 4;
+/** A client with open redirects and this many requests kept has those no redirect can reach dropped. */
+const COMPACT_FROM = 1024;
 /** A client's requests kept at most (a client sending thousands in one window keeps its latest). */
 const MAX_ITEMS = 4096;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
@@ -151,12 +153,35 @@ const MARGIN = { exact: 0.5, inferred: 1.5 };
 const FIRST = { exact: 1, inferred: 2 };
 /** Inferred pairs this sure teach the delay model. */
 const SURE = 12;
+/** The population learns from requests this soon after a redirect, and from this many at most. */
+const OBSERVE_N = 6;
 /** The population learns from requests this soon after a redirect. */
 const OBSERVE_MS = 10_000;
 
 interface Decision {
   pair: Pair;
   x: Open;
+}
+
+/**
+ * A record kept while its client's redirects are open: its strings copied out of the line (which is then
+ * freed), its client's address and User-Agent shared with the client's entry. Equal strings: nothing a reader
+ * of the record can tell.
+ */
+function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void {
+  if (r.userAgent !== null) r.userAgent = id.ua;
+  // The client's address is the one its entry is keyed by (see `clientAddress`).
+  if (key === 'forwarded-for' && r.forwardedFor) {
+    r.forwardedFor = id.addr;
+    r.address = detach(r.address);
+  } else {
+    r.address = id.addr;
+    if (r.forwardedFor !== null) r.forwardedFor = detach(r.forwardedFor);
+  }
+  r.target = detach(r.target);
+  if (r.referer !== null) r.referer = detach(r.referer);
+  if (r.location !== null) r.location = detach(r.location);
+  if (r.host !== null) r.host = detach(r.host);
 }
 
 export function clientAddress(r: HttpRecord, key: PairingOptions['clientKey']): string {
@@ -182,11 +207,23 @@ export class PairingEngine {
   private queue: Open[] = [];
   private head = 0;
   private openN = 0;
+  /** Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`). */
+  private toObserve: Open[] = [];
+  private observeHead = 0;
+  /** Redirects decided (early) that are still in `queue`: dropped from it once they are most of it. */
+  private decidedEarly = 0;
   private watermark = Number.NEGATIVE_INFINITY;
   private ending = false;
   private sweepAt = Number.NEGATIVE_INFINITY;
   private chains = 0;
+  /**
+   * What each route (`POST 303 /orders/{id}/pay`) redirects to, and each URL (`GET 301 /s/abc`): apart, so that
+   * a flood of URLs seen once (every order has its own) cannot push the few routes out of a shared bound.
+   */
   private readonly targets = new TargetModel(MAX_ROUTES);
+  private readonly urlTargets = new TargetModel(MAX_ROUTES);
+  /** Counts what the target models were taught: an open redirect's `learned` is current while this is unchanged. */
+  private lessonsLearnt = 0;
   private readonly delays: DelayModel;
   /** Scheme and host pairs seen served by these logs (`https://shop.example`). */
   private readonly origins = new Set<string>();
@@ -196,6 +233,14 @@ export class PairingEngine {
   private early: Open[] = [];
   /** The templates of the candidates of the redirect being scored, by URL (many candidates share one). */
   private readonly templates = new Map<string, string>();
+  /**
+   * Every request's client and time, in arrival order, for a few seconds: a client that goes quiet has its
+   * requests dropped once they are too old to follow a redirect still to come (see `forget`), not only when
+   * it comes back or is swept.
+   */
+  private recent: Ident[] = [];
+  private recentT: number[] = [];
+  private recentHead = 0;
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
   private readonly runs: { time: number; n: number }[] = [];
 
@@ -229,7 +274,7 @@ export class PairingEngine {
     if (!id) {
       const a = detach(addrKey);
       const u = detach(ua);
-      id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time };
+      id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
       addr.idents.set(id.ua, id);
     }
     if (!(r.time <= id.last)) id.last = r.time;
@@ -242,7 +287,12 @@ export class PairingEngine {
     }
     const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, claimed: false, chain: null };
     insert(id.items, item);
+    // Kept past its line (a candidate of an open redirect, or a redirect): its strings copied.
+    if (id.open.length > 0 || isRedirect(r.status)) keep(r, id, this.opts.clientKey);
+    this.recent.push(id);
+    this.recentT.push(item.t);
     // Trimmed in steps (an array shifted on every request of a busy client costs more than the request).
+    if (id.items.length > id.compactAt && id.open.length > 0) this.compact(id);
     if (id.items.length > MAX_ITEMS + 512) id.items.splice(0, id.items.length - MAX_ITEMS);
     if (addr.targets.size > 0) {
       const waiting = addr.targets.get(r.target);
@@ -267,6 +317,45 @@ export class PairingEngine {
     if (id.open.length > 0) this.notice(id, item);
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
     else if (id.open.length === 0) this.prune(id, this.watermark - this.opts.reorderMs - 1000);
+    this.forget(this.watermark - this.opts.reorderMs - 1000);
+  }
+
+  /**
+   * Drops the client's requests that no open redirect can take: a redirect looks at SCAN_BEFORE requests
+   * before it and SCAN_AFTER after it (`nearby`), so a client whose redirects stay open for their window (a
+   * crawler that never follows, a busy NAT office) keeps a bounded number of requests per open redirect, not
+   * every request of the window. The latest few seconds stay (a redirect still to come looks back at them).
+   */
+  private compact(id: Ident): void {
+    const items = id.items;
+    const keep = new Uint8Array(items.length);
+    const recent = lowerBound(items, this.watermark - this.opts.reorderMs - 1000);
+    keep.fill(1, recent);
+    for (const o of id.open) {
+      const at = lowerBound(items, o.item.t);
+      keep.fill(1, Math.max(0, at - SCAN_BEFORE), Math.min(items.length, at + SCAN_AFTER));
+    }
+    let n = 0;
+    for (let i = 0; i < items.length; i++) if (keep[i]) items[n++] = items[i]!;
+    items.length = n;
+    id.compactAt = Math.max(COMPACT_FROM, n * 2);
+  }
+
+  /** Drops the requests logged before `before` of the clients with nothing open (a redirect opens with a scan back). */
+  private forget(before: number): void {
+    const ids = this.recent;
+    const ts = this.recentT;
+    let i = this.recentHead;
+    for (; i < ids.length && ts[i]! < before; i++) {
+      const id = ids[i]!;
+      if (id.open.length === 0 && id.items.length > 0 && id.items[0]!.t < before) this.prune(id, before);
+    }
+    this.recentHead = i;
+    if (i > 65_536 && i * 2 > ids.length) {
+      this.recent = ids.slice(i);
+      this.recentT = ts.slice(i);
+      this.recentHead = 0;
+    }
   }
 
   /**
@@ -297,6 +386,7 @@ export class PairingEngine {
   advance(time: number): void {
     if (!(time > this.watermark)) return;
     this.watermark = time;
+    this.learnDue(time - OBSERVE_MS - this.opts.reorderMs);
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
     this.settle(time);
     if (time >= this.sweepAt) {
@@ -332,6 +422,8 @@ export class PairingEngine {
       decided: false,
       others: target ? [] : null,
       learned: null,
+      observed: false,
+      prepared: -1,
       prefix: '',
       ready: 0,
       slash: target ? '' : withSlash(r.target),
@@ -340,7 +432,8 @@ export class PairingEngine {
     if (target) {
       // What the route redirects to, for the routes of other inputs that do not log Location.
       const t = templateOf(tokensOf(r.target), target.path);
-      this.targets.learnExact(o.url, t);
+      this.lessonsLearnt++;
+      this.urlTargets.learnExact(o.url, t);
       this.targets.learnExact(o.route, t);
       let list = addr.targets.get(target.path);
       if (!list) addr.targets.set(target.path, (list = []));
@@ -348,11 +441,14 @@ export class PairingEngine {
     }
     id.open.push(o);
     this.queue.push(o);
+    if (!target) this.toObserve.push(o);
     this.openN++;
     // Requests logged before it (within the reorder allowance) may be its follow-up too: the latest few.
     const items = id.items;
     for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
       if (items[i]!.t < item.t - this.opts.reorderMs) break;
+      // (Requests logged while another redirect of the client was open are kept already.)
+      if (items[i] !== item && id.open.length === 1) keep(items[i]!.rec, id, this.opts.clientKey);
       this.candidate(o, items[i]!);
     }
     if (id.open.length > this.opts.maxPendingPerClient) {
@@ -384,6 +480,22 @@ export class PairingEngine {
     this.publish(out);
   }
 
+  /**
+   * What the redirects before `cutoff` teach, learnt as soon as the requests it is learnt from (those within
+   * OBSERVE_MS after each) are all logged, not when their window ends: at a high rate a minute of redirects
+   * would otherwise wait for a route's target to be known, and none could be decided early meanwhile.
+   */
+  private learnDue(cutoff: number): void {
+    const q = this.toObserve;
+    let i = this.observeHead;
+    for (; i < q.length && q[i]!.item.t < cutoff; i++) if (!q[i]!.decided) this.observe(q[i]!);
+    this.observeHead = i;
+    if (i > 1024 && i * 2 > q.length) {
+      this.toObserve = q.slice(i);
+      this.observeHead = 0;
+    }
+  }
+
   /** Decides every redirect whose window ended before `cutoff`, in one batch. */
   private drain(cutoff: number): void {
     const q = this.queue;
@@ -399,16 +511,25 @@ export class PairingEngine {
         if (!(o.item.t < cutoff)) break;
         this.solve(o.ident, cutoff, out);
       }
+      // Decided: leaves the queue (counted as it was decided).
+      if (o.decided) this.decidedEarly--;
       this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
-      this.head = 0;
     }
     this.publish(out);
   }
 
   private publish(out: Decision[]): void {
+    // A decided redirect waits in the queue for its window's end only to be skipped: with most of the queue
+    // decided early (at a high rate, a minute of redirects), it is rebuilt with the undecided ones, in order.
+    const left = this.queue.length - this.head;
+    if (this.decidedEarly > 1024 && this.decidedEarly * 2 > left) {
+      this.queue = this.queue.slice(this.head).filter((o) => !o.decided);
+      this.head = 0;
+      this.decidedEarly = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     if (out.length > 1) {
       out.sort((a, b) => compareItems(a.x.item, b.x.item) || cmp(a.pair.client, b.pair.client));
     }
@@ -497,8 +618,11 @@ export class PairingEngine {
 
   /** What the inferred redirect `x` is learnt to lead to, as of now. */
   private prepare(x: Open): void {
-    if (x.target) return;
-    x.learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    // Worked out again only when something was learnt since (a client's open redirects are prepared on each
+    // of its requests).
+    if (x.target || x.prepared === this.lessonsLearnt) return;
+    x.prepared = this.lessonsLearnt;
+    x.learned = this.urlTargets.learned(x.url) ?? this.targets.learned(x.route);
     x.prefix = x.learned ? literalPrefix(x.learned.template) : '';
   }
 
@@ -610,6 +734,7 @@ export class PairingEngine {
   private decide(x: Open, e: Edge | null, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>, doubt: string | null): Pair {
     x.decided = true;
     this.openN--;
+    this.decidedEarly++; // still in the queue, until the queue passes it
     const id = x.ident;
     const r = x.item.rec;
     if (x.target) {
@@ -660,7 +785,9 @@ export class PairingEngine {
     const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
     const retried = isSafe(r.method)
       ? null
-      : (laterRequests(id, x.item.t - this.opts.reorderMs, this.opts.windowMs + this.opts.reorderMs, x.item).find((c) => c.method === r.method && sameRequestUrl(c, r)) ?? null);
+      : (nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
+          (c) => c !== x.item && !c.claimed && c.rec.method === r.method && sameRequestUrl(c.rec, r),
+        )?.rec ?? null);
     if (why !== null) return this.pair(id, x.item, { mode, chain, undetermined: why });
     if (x.target) {
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
@@ -684,7 +811,7 @@ export class PairingEngine {
       });
     }
     // Inferred and nothing taken: unfollowed only where the route's target is known.
-    const learned = this.targets.learned(x.url) ?? this.targets.learned(x.route);
+    const learned = this.urlTargets.learned(x.url) ?? this.targets.learned(x.route);
     if (openAtEnd) return this.pair(id, x.item, { mode, chain, openAtEnd });
     // Without knowing where the route leads, not even a re-sent original shows that the client did not follow.
     if (!learned) return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
@@ -737,16 +864,27 @@ export class PairingEngine {
    */
   private observe(x: Open): void {
     const r = x.item.rec;
-    if (x.target) return; // learnt when it arrived
+    if (x.target || x.observed) return; // learnt when it arrived, or already
+    x.observed = true;
+    // The first requests after it, those carrying its tokens first: a busy client (a crawler, an office, an
+    // API client with requests in flight) often sends something else between a redirect and its follow-up,
+    // and a request that carries the redirect's id is the likelier follow-up.
     const seen: string[] = [];
+    const other: string[] = [];
     const items = x.ident.items;
-    for (let i = lowerBound(items, x.item.t); i < items.length && seen.length < 3; i++) {
+    const tokens = x.tokens!.size > 0;
+    for (let i = lowerBound(items, x.item.t), k = 0; i < items.length && k < (tokens ? OBSERVE_N : 3); i++) {
       const c = items[i]!.rec;
       if (c === r) continue;
       if (items[i]!.t > x.item.t + OBSERVE_MS) break;
-      seen.push(templateOf(x.tokens!, c.target));
+      k++;
+      const t = templateOf(x.tokens!, c.target);
+      if (tokens && carried(t) > 0) seen.push(t);
+      else if (other.length < 3) other.push(t);
     }
-    this.targets.observe(x.url, seen, x.ident.client);
+    for (const t of other) if (seen.length < 3) seen.push(t);
+    this.lessonsLearnt++;
+    this.urlTargets.observe(x.url, seen, x.ident.client);
     this.targets.observe(x.route, seen, x.ident.client);
   }
 
@@ -830,18 +968,6 @@ export class PairingEngine {
       if (addr.idents.size === 0) this.addrs.delete(key);
     }
   }
-}
-
-/** The client's unclaimed requests from `t0` for `windowMs`, but `self` (for a re-sent original: logged within the reorder allowance before the redirect too). */
-function laterRequests(id: Ident, t0: number, windowMs: number, self: Item): HttpRecord[] {
-  const out: HttpRecord[] = [];
-  const items = id.items;
-  for (let i = lowerBound(items, t0); i < items.length; i++) {
-    const c = items[i]!;
-    if (c.t > t0 + windowMs) break;
-    if (c !== self && !c.claimed) out.push(c.rec);
-  }
-  return out;
 }
 
 const NO_TOKENS = new Map<string, string>();
