@@ -151,6 +151,8 @@ interface ChainAcc {
 }
 
 const MINUTE = 60_000;
+/** Request targets remembered with their route, per method (forgotten all at once past this). */
+const MAX_TARGETS = 8192;
 /** Minutes of figures kept: a week. An endless stream forgets the oldest. */
 const MAX_MINUTES = 7 * 24 * 60;
 const BUCKET_CHOICES = [60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400];
@@ -164,6 +166,8 @@ export class Monitoring {
   private readonly byMethod = new Map<string, Map<string, RouteAcc>>();
   /** Templates learnt from the paths seen (`route-templates.ts`). */
   private readonly templates = new RouteTemplates();
+  /** Request targets (as logged) whose route is known, per method's table. */
+  private readonly byTarget = new Map<Map<string, RouteAcc>, Map<string, RouteAcc>>();
   /** Raw paths remembered as aliases of their template's accumulator, at most this many. */
   private aliases = 0;
   private readonly other: RouteAcc = newRoute();
@@ -188,10 +192,19 @@ export class Monitoring {
     if (!byPath) {
       byPath = new Map();
       this.byMethod.set(detach(method), byPath);
+      this.byTarget.set(byPath, new Map());
     }
+    // The same URL again (a page, a script, a status check): its route without working out its path.
+    const seen = this.byTarget.get(byPath)!;
+    let acc = seen.get(target);
+    if (acc) return acc;
     const path = reportPath(target);
-    let acc = byPath.get(path);
-    if (!acc) {
+    acc = byPath.get(path);
+    if (acc) {
+      // Only a path the route table holds: its route no longer changes as templates are learnt.
+      if (seen.size >= MAX_TARGETS) seen.clear();
+      seen.set(detach(target), acc);
+    } else {
       // A path not seen before: learnt, and counted under its template (itself, until its position varies).
       const template = this.opts.learnTemplates ? this.templates.learn(method, path) : path;
       acc = template === path ? undefined : byPath.get(template);

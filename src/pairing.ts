@@ -215,6 +215,9 @@ export class PairingEngine {
   private watermark = Number.NEGATIVE_INFINITY;
   private ending = false;
   private sweepAt = Number.NEGATIVE_INFINITY;
+  /** Clients created since the last sweep, and those left by it. */
+  private created = 0;
+  private live = 0;
   private chains = 0;
   /**
    * What each route (`POST 303 /orders/{id}/pay`) redirects to, and each URL (`GET 301 /s/abc`): apart, so that
@@ -275,6 +278,7 @@ export class PairingEngine {
       const a = detach(addrKey);
       const u = detach(ua);
       id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
+      this.created++;
       addr.idents.set(id.ua, id);
     }
     if (!(r.time <= id.last)) id.last = r.time;
@@ -389,7 +393,10 @@ export class PairingEngine {
     this.learnDue(time - OBSERVE_MS - this.opts.reorderMs);
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
     this.settle(time);
-    if (time >= this.sweepAt) {
+    // Every 10 s of log time, once as many clients were created since the last sweep as were live after it
+    // (a walk over every client costs as much as the clients it can drop; a quiet client's requests are gone
+    // already, see `forget`), and at least every minute.
+    if (time >= this.sweepAt && (this.created >= this.live || time >= this.sweepAt + 50_000)) {
       this.sweep(time - this.opts.reorderMs - 1000);
       this.sweepAt = time + 10_000;
     }
@@ -961,12 +968,16 @@ export class PairingEngine {
 
   /** Forgets clients with nothing open and nothing recent. */
   private sweep(before: number): void {
+    let live = 0;
     for (const [key, addr] of this.addrs) {
       for (const [ua, id] of addr.idents) {
         if (id.open.length === 0 && id.last < before) addr.idents.delete(ua);
+        else live++;
       }
       if (addr.idents.size === 0) this.addrs.delete(key);
     }
+    this.live = live;
+    this.created = 0;
   }
 }
 
