@@ -4,7 +4,7 @@
  * that the order of the inputs never matters (docs/semantics.md, section 3.5).
  */
 import type { HttpRecord } from '../core/model.js';
-import type { Learned } from './evidence.js';
+import type { Learned, Model } from './evidence.js';
 import type { Target } from './location.js';
 
 export interface Chain {
@@ -35,16 +35,17 @@ export interface Open {
   ident: Ident;
   /** The resolved Location (exact pairing), or null (inferred). */
   target: Target | null;
-  /** Inferred: the redirect's tokens and its route keys for the learned targets. */
+  /** Inferred: the redirect's tokens. */
   tokens: Map<string, string> | null;
-  route: string;
-  url: string;
+  /** What its route (`POST 303 /orders/{id}/pay`) and its URL (`GET 301 /s/abc`) are learnt to lead to. */
+  route: Model;
+  url: Model;
   decided: boolean;
   /** Exact: requests to the Location from the same address under another User-Agent. */
   others: Item[] | null;
   /** Inferred: where the route is learnt to lead, as of the batch being decided; and the URL with a slash. */
   learned: Learned | null;
-  /** What its first requests after it teach has been learnt (see `TargetModel.observe`). */
+  /** What its first requests after it teach has been learnt (see `learnObserved`). */
   observed: boolean;
   /** `learned` is as of this count of lessons (see `PairingEngine.prepare`). */
   prepared: number;

@@ -28,7 +28,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, coarseOf, endsInId, templateOf, tokensOf } from './evidence.js';
+import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -419,13 +419,14 @@ export class PairingEngine {
         return;
       }
     }
+    const host = r.host ? stripPort(r.host) : '';
     const o: Open = {
       item,
       ident: id,
       target,
       tokens: target ? null : tokensOf(r.target),
-      route: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${normalisePath(r.target)}`,
-      url: `${r.method} ${r.status} ${r.host ? stripPort(r.host) : ''} ${r.target}`,
+      route: this.targets.of(`${r.method} ${r.status} ${host} ${normalisePath(r.target)}`),
+      url: this.urlTargets.of(`${r.method} ${r.status} ${host} ${r.target}`),
       decided: false,
       others: target ? [] : null,
       learned: null,
@@ -440,8 +441,8 @@ export class PairingEngine {
       // What the route redirects to, for the routes of other inputs that do not log Location.
       const t = templateOf(tokensOf(r.target), target.path);
       this.lessonsLearnt++;
-      this.urlTargets.learnExact(o.url, t);
-      this.targets.learnExact(o.route, t);
+      learnExact(o.url, t);
+      learnExact(o.route, t);
       let list = addr.targets.get(target.path);
       if (!list) addr.targets.set(target.path, (list = []));
       list.push(o);
@@ -629,7 +630,7 @@ export class PairingEngine {
     // of its requests).
     if (x.target || x.prepared === this.lessonsLearnt) return;
     x.prepared = this.lessonsLearnt;
-    x.learned = this.urlTargets.learned(x.url) ?? this.targets.learned(x.route);
+    x.learned = learnedOf(x.url) ?? learnedOf(x.route);
     x.prefix = x.learned ? literalPrefix(x.learned.template) : '';
   }
 
@@ -818,7 +819,7 @@ export class PairingEngine {
       });
     }
     // Inferred and nothing taken: unfollowed only where the route's target is known.
-    const learned = this.urlTargets.learned(x.url) ?? this.targets.learned(x.route);
+    const learned = learnedOf(x.url) ?? learnedOf(x.route);
     if (openAtEnd) return this.pair(id, x.item, { mode, chain, openAtEnd });
     // Without knowing where the route leads, not even a re-sent original shows that the client did not follow.
     if (!learned) return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
@@ -891,8 +892,8 @@ export class PairingEngine {
     }
     for (const t of other) if (seen.length < 3) seen.push(t);
     this.lessonsLearnt++;
-    this.urlTargets.observe(x.url, seen, x.ident.client);
-    this.targets.observe(x.route, seen, x.ident.client);
+    learnObserved(x.url, seen, x.ident.client);
+    learnObserved(x.route, seen, x.ident.client);
   }
 
   /** An origin these logs show served (kept detached: at most a few thousand, bounded). */
