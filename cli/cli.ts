@@ -308,6 +308,9 @@ export function buildProgram(run: CliRun = { io: PROCESS_IO, code: 0 }): Command
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Help wraps to the terminal it is written to, else at 80 columns (commander's own choice).
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns !== undefined ? io.stdout.columns : 80),
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns !== undefined ? io.stderr.columns : 80),
       outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s),
     });
 
