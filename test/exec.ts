@@ -28,13 +28,16 @@ export function cli(args: string[], input?: Buffer | string): Run {
 /**
  * Runs a command line in this process (`main` of cli/cli.ts) with its stdout and stderr collected: what `cli()`
  * gives, without starting a process. Nothing of the process is touched (cli/io.ts): no exit code, no listener,
- * no write to the test's own streams. Not for what only a process shows: stdin, signals, `--follow`, worker
- * threads (they start only from dist/) and the modules loaded at start-up; those spawn with `cli()`.
+ * no write to the test's own streams. Not for what only a process shows: stdin, signals, `--follow`, a process
+ * that exits when done, and the modules loaded at start-up; those spawn with `cli()`.
+ *
+ * `built`: the compiled CLI (dist/, as `cli()` runs it), whose worker threads can start (their script is
+ * dist/src/parse-worker.js); the sources cannot start one and read every input in the main thread.
  */
-export async function run(args: string[]): Promise<Run> {
+export async function run(args: string[], opts: { built?: boolean } = {}): Promise<Run> {
   if (args.includes('-')) throw new Error(`stdin needs a process: use cli() for ${args.join(' ')}`);
   if (`${process.cwd()}/` !== ROOT) throw new Error(`run the tests from the project root (${ROOT}), not ${process.cwd()}`);
-  const { main } = await import('../cli/cli.js');
+  const { main } = opts.built ? ((await import(`${ROOT}dist/cli/cli.js`)) as typeof import('../cli/cli.js')) : await import('../cli/cli.js');
   const out = collector();
   const err = collector();
   const code = await main(['node', 'redirect-audit', ...args], {
