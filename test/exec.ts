@@ -1,4 +1,7 @@
-/** Runs the built CLI as a user would (knip's habit): a real process, NO_COLOR, stdin from a buffer. */
+/**
+ * The CLI for tests: the built binary as a user runs it (`cli`, `json`; knip's habit: a real process, NO_COLOR,
+ * stdin from a buffer), or its `main()` in the test's own process (`run`, `jsonRun`).
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
