@@ -2,18 +2,18 @@
  * The command line. Exit codes: 0 clean, 1 a `--fail-on` condition holds, 2 usage or input error.
  * The report goes to stdout (or `-o FILE`), diagnostics to stderr.
  */
-import { isatty } from 'node:tty';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diffBaseline, loadBaselineIfPresent } from '../src/baseline.js';
 import { AuditError } from '../core/errors.js';
 import { DURATION_HINT, parseDurationMs } from '../core/duration.js';
 import { parseStatuses, parseWhen, recordFilter, redirectFilter } from '../src/narrow.js';
 import { describeCondition, failing, parseFailOn } from '../src/fail-on.js';
-import { batched, checkOutput, onStdoutError, stopOnSignals, writeReport, type OutputTarget } from './output.js';
+import { batched, checkOutput, stopOnSignals, writeReport, type OutputTarget } from './output.js';
 import { EXIT, exitOf } from './exit-codes.js';
 import { followEventWarner, logInputs } from './diagnostics.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../src/lines.js';
 import { createLogger } from './log.js';
+import { PROCESS_IO, type CliIO, type Output } from './io.js';
 import { analyzeFiles } from '../src/run.js';
 import { VERSION } from '../core/version.js';
 import { compileLogFormat, documentFormats, lineFormats } from '../parsers/index.js';
@@ -44,10 +44,16 @@ function positiveInt(v: string): number {
   return n;
 }
 
-function useColor(stream: NodeJS.WriteStream, flag: boolean | undefined): boolean {
-  if (flag === false || process.env['NO_COLOR']) return false;
-  if (process.env['FORCE_COLOR'] && process.env['FORCE_COLOR'] !== '0') return true;
-  return Boolean(stream.isTTY);
+function useColor(io: CliIO, flag: boolean | undefined): boolean {
+  if (flag === false || io.env['NO_COLOR']) return false;
+  if (io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0') return true;
+  return Boolean(io.stdout.isTTY);
+}
+
+/** One run of the command line: where it writes, and the exit code its command sets. */
+export interface CliRun {
+  io: CliIO;
+  code: number;
 }
 
 export interface AnalyzeFlags {
@@ -87,20 +93,18 @@ export interface AnalyzeFlags {
   to?: string;
 }
 
-async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<number> {
-  // isatty, not process.stdin.isTTY: opening process.stdin would make a pipe non-blocking for this thread, and a
-  // worker thread reads it.
-  if ((files.length === 0 || files.includes('-')) && isatty(0)) {
+async function analyzeCommand(files: string[], flags: AnalyzeFlags, io: CliIO): Promise<number> {
+  if ((files.length === 0 || files.includes('-')) && io.stdinIsTerminal()) {
     // Nothing would ever come: say how to give a log instead of waiting silently.
     throw new AuditError('USAGE', 'no input: give log or HAR files, or pipe a log in (zcat access.log.gz | redirect-audit analyze -)');
   }
-  const log = createLogger(flags.logLevel);
-  const reportName = flags.report ?? (process.stdout.isTTY && !flags.output ? 'text' : 'json');
+  const log = createLogger(flags.logLevel, io);
+  const reportName = flags.report ?? (io.stdout.isTTY && !flags.output ? 'text' : 'json');
   const chosen = reporter(reportName);
   if (!chosen) {
     throw new AuditError('USAGE', `unknown report "${reportName}"; choose one of ${REPORTER_NAMES.join(', ')}`);
   }
-  if (chosen.output !== 'text' && !flags.output && process.stdout.isTTY) {
+  if (chosen.output !== 'text' && !flags.output && io.stdout.isTTY) {
     const give = chosen.output === 'files' ? `-o DIR (one .${reportName} file per table)` : '-o FILE';
     throw new AuditError('USAGE', `--report ${reportName} is binary: give ${give} or pipe it on`);
   }
@@ -120,12 +124,12 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags): Promise<num
   };
   if (flags.nats) {
     const { natsAnalyze } = await import('./nats.js');
-    return natsAnalyze(flags, { format, narrowing, render, target, conditions });
+    return natsAnalyze(flags, { format, narrowing, render, target, conditions, io });
   }
-  if (flags.follow) return followCommand(files, flags, format, narrowing, render, target);
+  if (flags.follow) return followCommand(files, flags, format, narrowing, render, target, io);
   const unguard = stopOnSignals();
   try {
-    return await batchRun(files, flags, format, narrowing, render, chosen, target, conditions, baseline);
+    return await batchRun(files, flags, format, narrowing, render, chosen, target, conditions, baseline, io);
   } finally {
     unguard();
   }
@@ -141,10 +145,11 @@ async function batchRun(
   target: OutputTarget | null,
   conditions: ReturnType<typeof parseFailOn>,
   baseline: ReturnType<typeof loadBaselineIfPresent>,
+  io: CliIO,
 ): Promise<number> {
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, io);
   let sources: RecordSource[] = [];
-  const progress = new Progress(process.stderr, {
+  const progress = new Progress(io.stderr, {
     sources: () => sources.map((s) => s.progress()),
     records: () => sources.reduce((n, s) => n + s.stats.linesRead, 0),
   });
@@ -177,11 +182,11 @@ async function batchRun(
     const tables = (await chosen.loadFiles())(report);
     for (const [name, bytes] of Object.entries(tables)) writeReport(target, bytes, name);
   } else {
-    const body = render(report, { color: !target && useColor(process.stdout, flags.color), width: (!target && process.stdout.columns) || 100 });
+    const body = render(report, { color: !target && useColor(io, flags.color), width: (!target && io.stdout.columns) || 100 });
     if (target) writeReport(target, body);
-    else await writeBody(body);
+    else await writeBody(io.stdout, body);
   }
-  for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+  for (const e of report.errors) io.stderr.write(`redirect-audit: error: ${e.message}\n`);
   const failed = failing(report, conditions);
   if (failed.length) log.warn({ failOn: failed.map((c) => c.text) }, `--fail-on: ${failed.map((c) => describeCondition(report, c)).join(', ')}`);
   return exitOf(report.errors.length, failed.length);
@@ -195,6 +200,7 @@ async function followCommand(
   narrowing: Narrowing,
   render: Renderer,
   target: OutputTarget | null,
+  io: CliIO,
 ): Promise<number> {
   if (files.length > 1) throw new AuditError('USAGE', '--follow takes one input: a file (followed across rotation) or "-"');
   const controller = new AbortController();
@@ -214,18 +220,18 @@ async function followCommand(
       monitoring: { maxHops: flags.maxHops },
       maxClients: flags.maxClients ?? 100_000,
       maxLineBytes: flags.maxLineBytes,
-      onFollowEvent: followEventWarner(createLogger(flags.logLevel)),
+      onFollowEvent: followEventWarner(createLogger(flags.logLevel, io)),
       intervalMs: flags.interval,
       signal: controller.signal,
       write: (line) => {
-        process.stdout.write(line);
+        io.stdout.write(line);
       },
     });
     if (target) {
       const body = (flags.report ? render : await reporter('json')!.load())(report, { color: false });
       writeReport(target, body);
     }
-    for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+    for (const e of report.errors) io.stderr.write(`redirect-audit: error: ${e.message}\n`);
     return exitOf(report.errors.length, failing(report, flags.failOn ? parseFailOn(flags.failOn, { baseline: Boolean(flags.baseline) }) : []).length);
   } finally {
     process.removeListener('SIGINT', stop);
@@ -233,15 +239,15 @@ async function followCommand(
   }
 }
 
-async function writeBody(body: ReturnType<Renderer>): Promise<void> {
-  if (typeof body === 'string' || body instanceof Uint8Array) return write(body);
-  for (const s of batched(body)) await write(s);
+async function writeBody(out: Output, body: ReturnType<Renderer>): Promise<void> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return write(out, body);
+  for (const s of batched(body)) await write(out, s);
 }
 
-function write(body: string | Uint8Array): Promise<void> {
+function write(out: Output, body: string | Uint8Array): Promise<void> {
   return new Promise((resolve) => {
-    if (process.stdout.write(body)) resolve();
-    else process.stdout.once('drain', () => resolve());
+    if (out.write(body)) resolve();
+    else out.once('drain', () => resolve());
   });
 }
 
@@ -291,14 +297,22 @@ export function timeNarrowing(flags: AnalyzeFlags): Pick<Narrowing, 'since' | 'u
   };
 }
 
-export function buildProgram(): Command {
+export function buildProgram(run: CliRun = { io: PROCESS_IO, code: 0 }): Command {
+  const { io } = run;
   const program = new Command();
   program
     .name('redirect-audit')
     .description('Pairs every 3xx in HTTP access logs and HAR files with the client\'s follow-up, and reports clients that mishandle redirects (303, 307, 308).')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Help wraps to the terminal it is written to, else at 80 columns (commander's own choice).
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns !== undefined ? io.stdout.columns : 80),
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns !== undefined ? io.stderr.columns : 80),
+      outputError: (s, w) => w(s.startsWith('error:') ? `redirect-audit: ${s}` : s),
+    });
 
   const analyze = program
     .command('analyze')
@@ -325,9 +339,9 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
   scaleOptions(analyze).action(async (files: string[], flags: AnalyzeFlags) => {
-    process.exitCode = await analyzeCommand(files, flags);
+    run.code = await analyzeCommand(files, flags, io);
   });
-  scaleCommands(program);
+  scaleCommands(program, run);
 
   const traceCmd = program
     .command('trace')
@@ -349,10 +363,10 @@ export function buildProgram(): Command {
         stdinInWorker: true,
         filter: byTime,
       });
-      await write(text);
+      await write(io.stdout, text);
       // The same errors and exit codes as analyze: a truncated input is not a clean trace.
-      for (const e of report.errors) process.stderr.write(`redirect-audit: error: ${e.message}\n`);
-      process.exitCode = exitOf(report.errors.length, 0);
+      for (const e of report.errors) io.stderr.write(`redirect-audit: error: ${e.message}\n`);
+      run.code = exitOf(report.errors.length, 0);
     });
 
   program
@@ -362,16 +376,16 @@ export function buildProgram(): Command {
     .option('--no-color', 'no bold headings (NO_COLOR is honoured too)')
     .action((topic: string | undefined, flags: { color?: boolean }) => {
       if (topic === undefined) {
-        process.stdout.write(explainIndex());
+        io.stdout.write(explainIndex());
         return;
       }
-      const text = explain(topic, { color: useColor(process.stdout, flags.color) });
+      const text = explain(topic, { color: useColor(io, flags.color) });
       if (text === null) {
-        process.stderr.write(`redirect-audit: error: unknown topic "${topic}"\n\n${explainIndex()}`);
-        process.exitCode = 2;
+        io.stderr.write(`redirect-audit: error: unknown topic "${topic}"\n\n${explainIndex()}`);
+        run.code = 2;
         return;
       }
-      process.stdout.write(text);
+      io.stdout.write(text);
     });
 
   program
@@ -392,27 +406,31 @@ export function buildProgram(): Command {
       rows.unshift(['name', 'Location', 'body size', 'host', 'duration', 'description']);
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
       const text = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
-      process.stdout.write(`${text}\n\nAny nginx log_format or Apache LogFormat string works with --log-format.\n`);
+      io.stdout.write(`${text}\n\nAny nginx log_format or Apache LogFormat string works with --log-format.\n`);
     });
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  // `redirect-audit ... | head` exits quietly; a full disk under `> file` is one line and exit 2.
-  process.stdout.on('error', onStdoutError);
+/**
+ * Runs one command line (`argv` as in `process.argv`) and resolves to its exit code. Everything it writes goes
+ * through `io` (the process's own streams by default); it sets no exit code and leaves no listener on the process
+ * (bin.ts does both), so it can run in a test's process.
+ */
+export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<number> {
+  const run: CliRun = { io, code: 0 };
   try {
-    await buildProgram().parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    await buildProgram(run).parseAsync(argv);
+    return run.code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
       return 2;
     }
     if (e instanceof AuditError) {
-      process.stderr.write(`redirect-audit: error: ${e.message}\n`);
+      io.stderr.write(`redirect-audit: error: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`redirect-audit: internal error (a bug: please report it): ${(e as Error).stack ?? String(e)}\n`);
+    io.stderr.write(`redirect-audit: internal error (a bug: please report it): ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -5,15 +5,16 @@
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { PROCESS_IO, type CliIO } from './io.js';
 
 /** pino-pretty, loaded only when stderr is a terminal (it is the heaviest module of a run that does not use it). */
 function pretty(): typeof PinoPretty {
   return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 }
 
-export function createLogger(level: string, stderrIsTTY = Boolean(process.stderr.isTTY)): Logger {
-  if (stderrIsTTY) {
-    return pino({ level, base: null }, pretty()({ destination: 2, sync: true, colorize: !process.env['NO_COLOR'] }));
+export function createLogger(level: string, io: Pick<CliIO, 'stderr' | 'diagnostics' | 'env'> = PROCESS_IO): Logger {
+  if (io.stderr.isTTY) {
+    return pino({ level, base: null }, pretty()({ destination: 2, sync: true, colorize: !io.env['NO_COLOR'] }));
   }
-  return pino({ level, base: null }, pino.destination({ dest: 2, sync: true }));
+  return pino({ level, base: null }, io.diagnostics());
 }

@@ -45,6 +45,7 @@ import { exitOf } from './exit-codes.js';
 import { failing, type parseFailOn } from '../src/fail-on.js';
 import type { AnalyzeFlags } from './cli.js';
 import type { PublishFlags } from './scale.js';
+import type { CliIO, Output } from './io.js';
 
 const H_INPUT = 'Ra-Input';
 const H_LINE = 'Ra-Line';
@@ -148,9 +149,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
   }
 }
 
-export async function publishCommand(files: string[], flags: PublishFlags): Promise<number> {
+export async function publishCommand(files: string[], flags: PublishFlags, io: CliIO): Promise<number> {
   const n = await publishFiles(files, flags);
-  process.stderr.write(`redirect-audit: published ${n} lines to ${flags.subject}.0-${flags.shards - 1}\n`);
+  io.stderr.write(`redirect-audit: published ${n} lines to ${flags.subject}.0-${flags.shards - 1}\n`);
   return 0;
 }
 
@@ -163,6 +164,8 @@ interface NatsContext {
   render: Renderer;
   target: OutputTarget | null;
   conditions: ReturnType<typeof parseFailOn>;
+  /** Where the report and the closing line go. */
+  io: CliIO;
 }
 
 export interface NatsRange {
@@ -389,19 +392,19 @@ export async function natsAnalyze(flags: AnalyzeFlags, ctx: NatsContext): Promis
   const { report, messages, firstSeq, lastSeq } = await analyzeNatsRange(range, { format: ctx.format, flags, narrowing: ctx.narrowing }, async (report) => {
     const body = ctx.render(report, { color: false });
     if (ctx.target) writeReport(ctx.target, body);
-    else await writeOut(body);
+    else await writeOut(ctx.io.stdout, body);
   });
-  process.stderr.write(`redirect-audit: ${messages} messages${messages ? ` (stream sequence ${firstSeq}-${lastSeq})` : ''} reported and acknowledged\n`);
+  ctx.io.stderr.write(`redirect-audit: ${messages} messages${messages ? ` (stream sequence ${firstSeq}-${lastSeq})` : ''} reported and acknowledged\n`);
   return exitOf(report.errors.length, failing(report, ctx.conditions).length);
 }
 
-function writeOut(body: string | Uint8Array | Iterable<string>): Promise<void> {
+function writeOut(out: Output, body: string | Uint8Array | Iterable<string>): Promise<void> {
   const parts = typeof body === 'string' || body instanceof Uint8Array ? [body] : [...body];
   return new Promise((resolve) => {
     let ok = true;
-    for (const p of parts) ok = process.stdout.write(p);
+    for (const p of parts) ok = out.write(p);
     if (ok) resolve();
-    else process.stdout.once('drain', () => resolve());
+    else out.once('drain', () => resolve());
   });
 }
 
@@ -454,7 +457,7 @@ async function natsFollow(flags: AnalyzeFlags, ctx: NatsContext): Promise<number
       intervalMs: flags.interval,
       stdin: lines,
       signal: controller.signal,
-      write: (line) => void process.stdout.write(line),
+      write: (line) => void ctx.io.stdout.write(line),
     });
     if (ctx.target) writeReport(ctx.target, ctx.render(report, { color: false }));
     return exitOf(report.errors.length, 0);

@@ -10,6 +10,7 @@ import type { AuditReport } from '../src/report.js';
 import { parseShard, shardFilter, type Shard } from '../src/shard.js';
 import { checkOutput, writeReport } from './output.js';
 import type { RunOptions } from '../src/run.js';
+import type { CliRun } from './cli.js';
 
 interface ShardFlags {
   shard?: Shard;
@@ -68,7 +69,7 @@ export function loadReport(path: string): AuditReport {
   return value as AuditReport;
 }
 
-export function scaleCommands(program: Command): void {
+export function scaleCommands(program: Command, run: CliRun): void {
   program
     .command('merge')
     .description('merge partial JSON reports (made with --partial or --shard): shards of one run, or nightly reports into a weekly one')
@@ -85,8 +86,8 @@ export function scaleCommands(program: Command): void {
       const merged = mergeReports(paths.map(loadReport), paths);
       const body = (await chosen.load())(merged, { color: false });
       if (target) writeReport(target, body);
-      else if (typeof body === 'string' || body instanceof Uint8Array) process.stdout.write(body);
-      else for (const s of body) process.stdout.write(s);
+      else if (typeof body === 'string' || body instanceof Uint8Array) run.io.stdout.write(body);
+      else for (const s of body) run.io.stdout.write(s);
     });
 
   program
@@ -103,7 +104,7 @@ export function scaleCommands(program: Command): void {
     .addOption(new Option('--client-key <key>', 'as analyze').choices(['address', 'forwarded-for']).default('address'))
     .action(async (files: string[], flags: PublishFlags) => {
       const { publishCommand } = await import('./nats.js');
-      process.exitCode = await publishCommand(files, flags);
+      run.code = await publishCommand(files, flags, run.io);
     });
 }
 

@@ -7,7 +7,7 @@ import { analyzeFiles, type RunOptions } from '../src/run.js';
 import type { Classification } from '../src/classify.js';
 import { STATUS_RULES } from '../src/findings.js';
 import type { HttpRecord } from '../core/model.js';
-import { clientKeyOf, splitClientKey, type Pair } from '../src/pairing.js';
+import { clientKeyOf, followUpOf, splitClientKey, type Pair } from '../src/pairing.js';
 import type { AuditReport } from '../src/report.js';
 import { escapeControls } from '../core/strings.js';
 
@@ -45,7 +45,7 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
     },
     onPair: (pair, c) => {
       pairOf.set(pair.redirect, { pair, c });
-      if (pair.followUp) isFollowUp.add(pair.followUp);
+      if (pair.kind === 'followed') isFollowUp.add(pair.followUp);
     },
   });
   const names = files.length ? files : ['-'];
@@ -85,9 +85,9 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
         const { pair, c } = p;
         const rule = STATUS_RULES[hop.status] ?? '';
         out.push(`       ${c.finding} (${pair.mode}): ${c.why}${rule ? `; rule: ${rule}` : ''}`);
-        if (pair.retried) out.push(`       re-sent at ${where(pair.retried)}`);
+        if (pair.kind === 'not-followed' && pair.retried) out.push(`       re-sent at ${where(pair.retried)}`);
         prev = hop;
-        hop = pair.followUp;
+        hop = followUpOf(pair);
       }
     }
     out.push('');

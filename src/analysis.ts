@@ -5,11 +5,12 @@
 import { classify, verdictsOf, type Classification } from './classify.js';
 import { PAIR_RANK, UNFOLLOWED_FINDINGS, VERDICT_RANK, VIOLATION_OF, violationTotal, type PairFinding } from './findings.js';
 import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
-import { DEFAULT_PAIRING, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
+import { DEFAULT_PAIRING, followUpOf, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
 import { emptyTotals, SCHEMA_VERSION } from './report.js';
 import { VERSION } from '../core/version.js';
 import { detach, detachOrNull } from '../core/strings.js';
+import { unreachable } from '../core/unreachable.js';
 import { compareRefs, Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow, PartialState } from './report.js';
@@ -76,21 +77,21 @@ function newClientAcc(): ClientAcc {
 /** One pair into a client's (or the overall) counts. */
 function count(acc: ClientAcc, p: Pair, c: Classification): void {
   acc.redirects++;
-  if (p.followUp) acc.followed++;
-  else if (UNFOLLOWED_FINDINGS.has(c.finding)) {
+  if (p.kind === 'followed') {
+    acc.followed++;
+    if (p.otherAgent !== null) acc.otherAgent++;
+  } else if (UNFOLLOWED_FINDINGS.has(c.finding)) {
     acc.unfollowed++;
     // A re-sent original (a second click on Pay while the first was on its way) is a duplicate-submission
     // risk of its own, not the sign of a client that does not follow: the verdict counts only what was left.
     if (c.finding === 'original-retried') acc.retried++;
     else if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.unfollowedUnsafe++;
   }
-  if (p.undetermined !== null) {
+  if (p.kind === 'undetermined') {
     acc.undetermined++;
-    if (acc.why) acc.why.set(p.undetermined, (acc.why.get(p.undetermined) ?? 0) + 1);
-  }
-  else if (p.mode === 'exact') acc.exact++;
+    if (acc.why) acc.why.set(p.reason, (acc.why.get(p.reason) ?? 0) + 1);
+  } else if (p.mode === 'exact') acc.exact++;
   else acc.inferred++;
-  if (p.otherAgent !== null) acc.otherAgent++;
   if (c.finding === 'location-misresolved') acc.misresolved++;
   acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
   const v = VIOLATION_OF.get(c.finding);
@@ -204,7 +205,7 @@ export class Analyzer {
 
   private row(p: Pair, c: Classification): PairRow {
     const r = this.ref(p.redirect);
-    const f = p.followUp;
+    const f = followUpOf(p);
     const { address, userAgent } = splitClientKey(p.client);
     return {
       clientAddress: address,
@@ -226,18 +227,19 @@ export class Analyzer {
       followUpMethod: f ? f.method : null,
       followUpUrl: f ? this.ref(f).url : null,
       followUpStatus: f ? f.status : null,
-      followUpUserAgent: p.otherAgent,
+      followUpUserAgent: p.kind === 'followed' ? p.otherAgent : null,
     };
   }
 
   private example(p: Pair, c: Classification): Example {
+    const shown = requestAfter(p);
     return {
       finding: c.finding,
       why: detach(c.why),
       mode: p.mode,
       confidence: p.confidence,
       redirect: this.ref(p.redirect),
-      followUp: p.followUp ? this.ref(p.followUp) : p.retried ? this.ref(p.retried) : null,
+      followUp: shown ? this.ref(shown) : null,
     };
   }
 
@@ -345,6 +347,22 @@ export class Analyzer {
       softwareGroups: softwareGroups(clients),
       ...(this.partial ? { partial: this.partialState() } : {}),
     };
+  }
+}
+
+/** The client's request an example shows after the redirect: its follow-up, or the original it re-sent instead. */
+function requestAfter(p: Pair): HttpRecord | null {
+  switch (p.kind) {
+    case 'followed':
+      return p.followUp;
+    case 'not-followed':
+      return p.retried;
+    case 'missing-location':
+    case 'left-site':
+    case 'undetermined':
+      return null;
+    default:
+      return unreachable(p, 'pair');
   }
 }
 

@@ -3,7 +3,8 @@
  * `docs/semantics.md`, section 5). Only the traffic decides: methods, body sizes and statuses, never the
  * User-Agent.
  */
-import type { Pair } from './pairing.js';
+import type { FollowedPair, Pair } from './pairing.js';
+import { unreachable } from '../core/unreachable.js';
 import type { HttpRecord } from '../core/model.js';
 import { VIOLATION_FINDINGS, type PairFinding, type Verdict } from './findings.js';
 
@@ -20,27 +21,29 @@ const isSafe = (m: string) => m === 'GET' || m === 'HEAD';
 
 export function classify(pair: Pair): Classification {
   const r = pair.redirect;
-  const f = pair.followUp;
   const code = r.status;
-  if (pair.missingLocation) return { finding: 'missing-location', why: `${code} without a Location header` };
-  if (pair.undetermined !== null) return { finding: 'undetermined', why: pair.undetermined };
-  if (pair.leftSite) {
-    return { finding: 'left-site', why: `the Location ${pair.target ?? ''} is on another host or scheme, not in these logs` };
+  switch (pair.kind) {
+    case 'missing-location':
+      return { finding: 'missing-location', why: `${code} without a Location header` };
+    case 'undetermined':
+      return { finding: 'undetermined', why: pair.reason };
+    case 'left-site':
+      return { finding: 'left-site', why: `the Location ${pair.target} is on another host or scheme, not in these logs` };
+    case 'not-followed':
+      // A re-sent original says more than the window's end or a loop: a duplicate-submission risk.
+      if (pair.retried) return { finding: 'original-retried', why: `re-sent ${r.method} ${r.target} instead of following the ${code}` };
+      if (pair.openAtEnd) return { finding: 'open-at-end', why: 'the input ended before the window closed' };
+      if (pair.loop) {
+        return { finding: 'redirect-loop', why: `stopped following: ${pair.target ?? 'the Location'} was already visited in this chain` };
+      }
+      return { finding: 'unfollowed', why: `no request to the Location within the window` };
+    case 'followed': {
+      const judged = judge(r, pair.followUp);
+      return judged.finding === 'followed' ? (misresolved(pair) ?? judged) : judged;
+    }
+    default:
+      return unreachable(pair, 'pair');
   }
-  if (!f) {
-    if (pair.openAtEnd && !pair.retried) {
-      return { finding: 'open-at-end', why: 'the input ended before the window closed' };
-    }
-    if (pair.loop && !pair.retried) {
-      return { finding: 'redirect-loop', why: `stopped following: ${pair.target ?? 'the Location'} was already visited in this chain` };
-    }
-    if (pair.retried) {
-      return { finding: 'original-retried', why: `re-sent ${r.method} ${r.target} instead of following the ${code}` };
-    }
-    return { finding: 'unfollowed', why: `no request to the Location within the window` };
-  }
-  const judged = judge(r, f);
-  return judged.finding === 'followed' ? (misresolved(pair) ?? judged) : judged;
 }
 
 /** True when `f`, taken as the follow-up of the redirect `r`, breaks the rule of its status code. */
@@ -95,8 +98,8 @@ function judge(r: HttpRecord, f: HttpRecord): Classification {
 }
 
 /** The client followed, but to the relative Location as written instead of resolving it. */
-function misresolved(pair: Pair): Classification | null {
-  if (!pair.misresolved || !pair.followUp) return null;
+function misresolved(pair: FollowedPair): Classification | null {
+  if (!pair.misresolved) return null;
   return {
     finding: 'location-misresolved',
     why: `requested the relative Location "${pair.redirect.location ?? ''}" as written (${pair.followUp.target}) instead of resolving it`,

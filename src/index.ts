@@ -4,7 +4,19 @@
  */
 export { analyzeFiles, type RunOptions } from './run.js';
 export { Analyzer, type AnalyzeOptions } from './analysis.js';
-export { PairingEngine, resolveLocation, type Pair, type PairingOptions } from './pairing.js';
+export {
+  followUpOf,
+  PairingEngine,
+  resolveLocation,
+  type FollowedPair,
+  type LeftSitePair,
+  type MissingLocationPair,
+  type NotFollowedPair,
+  type Pair,
+  type PairingOptions,
+  type PairKind,
+  type UndeterminedPair,
+} from './pairing.js';
 export { classify, verdictsOf, PAIR_FINDINGS, VERDICTS, type PairFinding, type Verdict } from './classify.js';
 export {
   FINDINGS,

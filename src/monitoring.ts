@@ -17,6 +17,7 @@ import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { reportPath, RouteTemplates } from './route-templates.js';
 import { detach } from '../core/strings.js';
+import { unreachable } from '../core/unreachable.js';
 import { SERVER_RANK, serverFinding, VIOLATION_FINDINGS } from './findings.js';
 
 export interface MonitoringOptions {
@@ -145,7 +146,6 @@ interface ChainAcc {
   hops: number;
   duration: number;
   durationKnown: boolean;
-  loop: boolean;
   /** A hop's follow-up broke the rule of its code. */
   violated: boolean;
 }
@@ -282,7 +282,7 @@ export class Monitoring {
     // The pairing engine numbers chains: every hop of one chain carries the number of its first redirect.
     let chain = this.chainOf.get(p.chain);
     if (chain) this.chainOf.delete(p.chain);
-    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, loop: false, violated: false };
+    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, violated: false };
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
     else chain.durationKnown = false;
@@ -291,34 +291,44 @@ export class Monitoring {
       route.violations++;
       chain.violated = true;
     }
-    const f = p.followUp;
-    if (p.missingLocation) this.finding(route, 'missing-location', this.example(chain, r, null, null));
-    if (f) {
-      if ((r.status === 307 || r.status === 308) && f.method === r.method && (f.status === 405 || f.status === 404 || f.status === 501)) {
-        this.finding(route, 'target-rejects-repeated-method', this.example(chain, r, f, f));
-      }
-      if (r.status === 303 && f.method === 'GET' && f.status === 405) {
-        this.finding(route, 'target-rejects-get', this.example(chain, r, f, f));
-      }
-      if (isRedirect(f.status) && !f.internal) {
-        this.chainOf.set(p.chain, chain);
+    switch (p.kind) {
+      case 'followed': {
+        const f = p.followUp;
+        if ((r.status === 307 || r.status === 308) && f.method === r.method && (f.status === 405 || f.status === 404 || f.status === 501)) {
+          this.finding(route, 'target-rejects-repeated-method', this.example(chain, r, f, f));
+        }
+        if (r.status === 303 && f.method === 'GET' && f.status === 405) {
+          this.finding(route, 'target-rejects-get', this.example(chain, r, f, f));
+        }
+        if (isRedirect(f.status) && !f.internal) {
+          this.chainOf.set(p.chain, chain);
+          return;
+        }
+        if (f.duration !== null) chain.duration += f.duration;
+        else chain.durationKnown = false;
+        this.complete(chain, r, f);
         return;
       }
-      if (f.duration !== null) chain.duration += f.duration;
-      else chain.durationKnown = false;
-      this.complete(chain, r, f);
-      return;
+      case 'missing-location':
+        this.finding(route, 'missing-location', this.example(chain, r, null, null));
+        this.incomplete(chain, r, false);
+        return;
+      case 'not-followed': {
+        if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
+        // A permanent redirect of a GET the browser may follow from its cache: no request reaches the server.
+        const cached = c.finding === 'unfollowed' && (r.status === 301 || r.status === 308) && (r.method === 'GET' || r.method === 'HEAD');
+        if (cached) this.unknownEnding(chain, r, true);
+        else this.incomplete(chain, r, p.loop);
+        return;
+      }
+      case 'undetermined':
+      case 'left-site':
+        // Endings this log cannot know: a pair it cannot decide, a follow-up to a host these logs do not cover.
+        this.unknownEnding(chain, r, false);
+        return;
+      default:
+        unreachable(p, 'pair');
     }
-    if (c.finding === 'open-at-end') return; // neither success nor failure: we cannot know yet
-    chain.loop ||= p.loop;
-    // Endings this log cannot know: a permanent redirect of a GET the browser may follow from its cache (no
-    // request reaches the server), a pair the log cannot decide, a follow-up to a host these logs do not cover.
-    const cached = c.finding === 'unfollowed' && (r.status === 301 || r.status === 308) && (r.method === 'GET' || r.method === 'HEAD');
-    if (cached || c.finding === 'undetermined' || c.finding === 'left-site') {
-      this.unknownEnding(chain, r, cached);
-      return;
-    }
-    this.incomplete(chain, r);
   }
 
   private example(chain: ChainAcc, last: HttpRecord, followUp: HttpRecord | null, final: HttpRecord | null): RouteFinding['example'] {
@@ -362,8 +372,8 @@ export class Monitoring {
     if (cached) this.finding(chain.route, 'possibly-cached', this.example(chain, last, null, null));
   }
 
-  /** A chain that never completed: one failed action where it started. */
-  private incomplete(chain: ChainAcc, last: HttpRecord): void {
+  /** A chain that never completed: one failed action where it started (`loop`: its client left a redirect loop). */
+  private incomplete(chain: ChainAcc, last: HttpRecord, loop: boolean): void {
     chain.route.failedChains++;
     chain.route.affected++;
     for (const acc of [chain.route.fig, this.minute(chain.start.time), this.overall]) {
@@ -371,7 +381,7 @@ export class Monitoring {
       acc.action(false);
       acc.chain(null);
     }
-    this.finding(chain.route, chain.loop ? 'redirect-loop' : 'masked-failure', this.example(chain, last, null, null));
+    this.finding(chain.route, loop ? 'redirect-loop' : 'masked-failure', this.example(chain, last, null, null));
     if (chain.hops > this.opts.maxHops) this.finding(chain.route, 'long-chain', this.example(chain, last, null, null));
   }
 

@@ -15,7 +15,7 @@
  * - Where the evidence does not decide (no strong clue and no known target, another candidate almost as good
  *   that would be judged differently, redirects to one URL open at once whose requests could be paired with
  *   fewer violations) the pair is `undetermined`, never a violation and never unfollowed. A Location on another
- *   host or scheme whose traffic these logs do not show is `leftSite`.
+ *   host or scheme whose traffic these logs do not show is `left-site`.
  * - A follow-up may be logged up to `reorderMs` before its redirect (logs are in completion order).
  * - Decisions depend on the records, not on the order of the files, how lines are split between them, or the
  *   thread that parsed them: lines of one second keep their order within an input, equal times across inputs
@@ -63,37 +63,76 @@ export { resolveLocation } from './location.js';
 
 export type PairMode = 'exact' | 'inferred';
 
-export interface Pair {
+/** What every pair has, whatever became of its redirect. */
+interface PairBase {
   /** The client key (see `clientKeyOf`). */
   client: string;
   redirect: HttpRecord;
-  /** The follow-up request, or null when the client did not follow (or it cannot be told). */
-  followUp: HttpRecord | null;
-  /** When not followed: the re-sent original request, if the client retried instead. */
-  retried: HttpRecord | null;
   mode: PairMode;
-  /** The 3xx had no Location although the log records it: nothing to follow. */
-  missingLocation: boolean;
-  /** Not followed, but the input ended before the window closed: the follow-up may simply not be logged yet. */
-  openAtEnd: boolean;
-  /** Not followed, and the Location is a URL this chain of redirects already visited: the client left a loop. */
-  loop: boolean;
   /** Position of this redirect in the client's chain of redirects (1 = first). */
   hop: number;
   /** The resolved target (path and query; host when known), or null when unknown. */
   target: string | null;
   /** The chain this redirect belongs to: the same number for every hop of one chain. */
   chain: number;
-  /** How sure the pairing is, 0 to 1: 1 for a logged Location; for inferred pairs, from the evidence. */
+  /** How sure the pairing is, 0 to 1: 1 for a logged Location; for inferred pairs, from the evidence; 0 when undetermined. */
   confidence: number;
-  /** Why the log cannot decide this pair, or null when it is decided. */
-  undetermined: string | null;
-  /** The Location is on another host or scheme, whose traffic these logs do not hold. */
-  leftSite: boolean;
+}
+
+/** The client followed: `followUp` is its request to the Location (or, inferred, to the route's target). */
+export interface FollowedPair extends PairBase {
+  kind: 'followed';
+  followUp: HttpRecord;
+  target: string;
   /** The follow-up requested the relative Location verbatim instead of resolving it. */
   misresolved: boolean;
-  /** The follow-up came from the same address under this other User-Agent. */
+  /** The follow-up came from the same address under this other User-Agent (never with `misresolved`). */
   otherAgent: string | null;
+}
+
+/** The target is known (Location logged, or learnt) and the client sent nothing to it within the window. */
+export interface NotFollowedPair extends PairBase {
+  kind: 'not-followed';
+  /** The redirected unsafe request re-sent instead of following, if the client did. */
+  retried: HttpRecord | null;
+  /** The target is a URL this chain of redirects already visited: the client left a loop. */
+  loop: boolean;
+  /** The input ended before the window closed, with nothing from the client after the redirect. */
+  openAtEnd: boolean;
+}
+
+/** The 3xx had no Location although the log records it: nothing to follow. */
+export interface MissingLocationPair extends PairBase {
+  kind: 'missing-location';
+  mode: 'exact';
+  target: null;
+}
+
+/** The Location is on another host or scheme, whose traffic these logs do not hold. */
+export interface LeftSitePair extends PairBase {
+  kind: 'left-site';
+  mode: 'exact';
+  target: string;
+}
+
+/** The log cannot decide which request, if any, followed (docs/semantics.md, section 3.3). */
+export interface UndeterminedPair extends PairBase {
+  kind: 'undetermined';
+  /** Why, in one line (`totals.pairing.undeterminedWhy` counts them). */
+  reason: string;
+}
+
+/**
+ * What became of one redirect: one variant per outcome, so that a pair is followed or not, decided or not, in
+ * exactly one way. Branch on `kind` (classify.ts, monitoring.ts).
+ */
+export type Pair = FollowedPair | NotFollowedPair | MissingLocationPair | LeftSitePair | UndeterminedPair;
+
+export type PairKind = Pair['kind'];
+
+/** The follow-up of a followed pair; null for every other kind. */
+export function followUpOf(p: Pair): HttpRecord | null {
+  return p.kind === 'followed' ? p.followUp : null;
 }
 
 export interface PairingOptions {
@@ -415,7 +454,7 @@ export class PairingEngine {
     if (r.locationLogged) {
       target = r.location === null ? null : resolveLocation(r, r.location);
       if (!target) {
-        this.emit(this.pair(id, item, { missingLocation: true, mode: 'exact', chain: this.chainOf(item) }));
+        this.emit({ kind: 'missing-location', ...this.at(id, item, this.chainOf(item)), mode: 'exact', target: null, confidence: 1 });
         return;
       }
     }
@@ -755,6 +794,7 @@ export class PairingEngine {
       }
     }
     const chain = this.chainOf(x.item);
+    const at = this.at(id, x.item, chain);
     const mode: PairMode = x.target ? 'exact' : 'inferred';
     let why: string | null = null;
     if (e) why = doubt ?? this.ambiguity(x, e, byX, owner);
@@ -763,14 +803,16 @@ export class PairingEngine {
       e.c.chain = chain;
       const sure = x.target !== null;
       this.learn(x, e.c, sure || e.score >= SURE);
-      return this.pair(id, x.item, {
-        followUp: e.c.rec,
+      return {
+        kind: 'followed',
+        ...at,
         mode,
-        chain,
-        confidence: sure ? 1 : confidence(e.score),
-        misresolved: e.misresolved,
         target: x.target ? targetText(x.target) : e.c.rec.target,
-      });
+        confidence: sure ? 1 : hundredths(confidence(e.score)),
+        followUp: e.c.rec,
+        misresolved: e.misresolved,
+        otherAgent: null,
+      };
     }
     if (!e && x.target) {
       const other = x.others!.filter((c) => !c.claimed);
@@ -779,16 +821,19 @@ export class PairingEngine {
         c.claimed = true;
         c.chain = chain;
         this.learn(x, c, true);
-        return this.pair(id, x.item, {
-          followUp: c.rec,
+        return {
+          kind: 'followed',
+          ...at,
           mode,
-          chain,
-          otherAgent: c.rec.userAgent ?? '',
           target: targetText(x.target),
-        });
+          confidence: 1,
+          followUp: c.rec,
+          misresolved: false,
+          otherAgent: c.rec.userAgent ?? '',
+        };
       }
     }
-    this.learn(x, null, false);
+    if (why !== null) return { kind: 'undetermined', ...at, mode, target: null, confidence: 0, reason: why };
     const after = this.sentAfter(x);
     const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
     const retried = isSafe(r.method)
@@ -796,36 +841,29 @@ export class PairingEngine {
       : (nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
           (c) => c !== x.item && !c.claimed && c.rec.method === r.method && sameRequestUrl(c.rec, r),
         )?.rec ?? null);
-    if (why !== null) return this.pair(id, x.item, { mode, chain, undetermined: why });
     if (x.target) {
+      const target = targetText(x.target);
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
-        return this.pair(id, x.item, { mode, chain, leftSite: true, target: targetText(x.target) });
+        return { kind: 'left-site', ...at, mode: 'exact', target, confidence: 1 };
       }
       if (x.blind) {
-        return this.pair(id, x.item, {
-          mode,
-          chain,
-          undetermined: 'the Location differs from the request only in scheme or host, which this log does not record',
-          target: targetText(x.target),
-        });
+        const reason = 'the Location differs from the request only in scheme or host, which this log does not record';
+        return { kind: 'undetermined', ...at, mode, target, confidence: 0, reason };
       }
-      return this.pair(id, x.item, {
-        mode,
-        chain,
-        retried,
-        openAtEnd,
-        loop: chain.visited.has(x.target.path) && chain.hops > 1,
-        target: targetText(x.target),
-      });
+      const loop = chain.visited.has(x.target.path) && chain.hops > 1;
+      return { kind: 'not-followed', ...at, mode, target, confidence: 1, retried, loop, openAtEnd };
     }
     // Inferred and nothing taken: unfollowed only where the route's target is known.
     const learned = learnedOf(x.url) ?? learnedOf(x.route);
-    if (openAtEnd) return this.pair(id, x.item, { mode, chain, openAtEnd });
+    if (openAtEnd) return { kind: 'not-followed', ...at, mode, target: null, confidence: 0, retried: null, loop: false, openAtEnd };
     // Without knowing where the route leads, not even a re-sent original shows that the client did not follow.
-    if (!learned) return this.pair(id, x.item, { mode, chain, undetermined: 'where this route redirects to is not known (log Location to decide)' });
+    if (!learned) {
+      const reason = 'where this route redirects to is not known (log Location to decide)';
+      return { kind: 'undetermined', ...at, mode, target: null, confidence: 0, reason };
+    }
     const self = templateOf(x.tokens!, r.target);
     const loop = learned.template === self || [...chain.visited].some((t) => templateOf(x.tokens!, t) === learned.template);
-    return this.pair(id, x.item, { mode, chain, retried, loop, confidence: learned.share });
+    return { kind: 'not-followed', ...at, mode, target: null, confidence: hundredths(learned.share), retried, loop, openAtEnd: false };
   }
 
   /**
@@ -933,30 +971,9 @@ export class PairingEngine {
     return { id: parent.id, visited: new Set(parent.visited).add(here), hops: parent.hops + 1 };
   }
 
-  private pair(
-    id: Ident,
-    item: Item,
-    p: Partial<Omit<Pair, 'client' | 'redirect' | 'chain' | 'hop'>> & { mode: PairMode; chain: Chain },
-  ): Pair {
-    const { chain, ...rest } = p;
-    return {
-      client: id.client,
-      redirect: item.rec,
-      followUp: null,
-      retried: null,
-      missingLocation: false,
-      openAtEnd: false,
-      loop: false,
-      target: null,
-      undetermined: null,
-      leftSite: false,
-      misresolved: false,
-      otherAgent: null,
-      ...rest,
-      confidence: p.undetermined ? 0 : p.mode === 'exact' ? 1 : Math.round((p.confidence ?? 0) * 100) / 100,
-      hop: chain.hops,
-      chain: chain.id,
-    };
+  /** Where a pair sits: its client and redirect, its chain and its hop in it. */
+  private at(id: Ident, item: Item, chain: Chain): Pick<Pair, 'client' | 'redirect' | 'chain' | 'hop'> {
+    return { client: id.client, redirect: item.rec, chain: chain.id, hop: chain.hops };
   }
 
   /** Drops the client's requests older than `before` (kept: those its open redirects may still claim). */
@@ -995,6 +1012,11 @@ function templateFor(tokens: Map<string, string>, c: Item): string {
   const target = c.rec.target;
   for (const k of tokens.keys()) if (target.includes(k)) return templateOf(tokens, target);
   return (c.plain ??= templateOf(NO_TOKENS, target));
+}
+
+/** Rounded to two decimals, as pairs carry a confidence. */
+function hundredths(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 /** A score turned into 0..1: ACCEPT is about 0.6, a logged-Location-strong score near 1. */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport, ClientReport } from '../src/report.js';
-import { FULL_FORMAT, json, ROOT } from './exec.js';
+import { FULL_FORMAT, jsonRun, ROOT } from './exec.js';
 
 interface CapturedClient {
   address: string;
@@ -39,8 +39,8 @@ function expectObservedVerdicts(report: AuditReport, uaOf: (ua: string | null) =
 }
 
 describe('verdicts on the real capture match what each client did', () => {
-  it('from the log that records Location: every pair exact', () => {
-    const { report } = json(['--log-format', FULL_FORMAT, 'samples/capture-full.log']);
+  it('from the log that records Location: every pair exact', async () => {
+    const { report } = await jsonRun(['--log-format', FULL_FORMAT, 'samples/capture-full.log']);
     expect(report.totals.pairing.inferred).toBe(0);
     expectObservedVerdicts(report);
     const needle = byClient(report).get(key('127.0.0.34', clients.find((c) => c.address === '127.0.0.34')!.user_agent))!;
@@ -54,36 +54,36 @@ describe('verdicts on the real capture match what each client did', () => {
     });
   });
 
-  it('from the plain combined log of the same traffic: every pair inferred, same verdicts', () => {
-    const { report } = json(['samples/capture-combined.log']);
+  it('from the plain combined log of the same traffic: every pair inferred, same verdicts', async () => {
+    const { report } = await jsonRun(['samples/capture-combined.log']);
     expect(report.inputs[0]!.format).toBe('combined');
     expect(report.totals.pairing.exact).toBe(0);
     expectObservedVerdicts(report);
   });
 
-  it('with every User-Agent replaced by an opaque token: same verdicts (the User-Agent only labels)', () => {
+  it('with every User-Agent replaced by an opaque token: same verdicts (the User-Agent only labels)', async () => {
     const token = (ua: string | null) => (ua === null || ua === '-' ? null : `ua-${createHash('sha256').update(ua).digest('hex').slice(0, 12)}`);
     const lines = readFileSync(`${ROOT}samples/capture-combined.log`, 'utf8').trimEnd().split('\n');
     const opaque = lines.map((l) => l.replace(/"([^"]*)"$/, (_m, ua: string) => `"${ua === '-' ? '-' : token(ua)}"`));
     expect(opaque.join('\n')).not.toMatch(/curl|Wget|Python|needle|axios|node|Mozilla/i);
     const dir = mkdtempSync(join(tmpdir(), 'ra-opaque-'));
     writeFileSync(join(dir, 'opaque.log'), `${opaque.join('\n')}\n`);
-    const { report } = json([join(dir, 'opaque.log')]);
+    const { report } = await jsonRun([join(dir, 'opaque.log')]);
     expectObservedVerdicts(report, token);
   });
 
-  it('from the nginx escape=json log of the same traffic: same verdicts', () => {
-    const { report } = json(['samples/capture-json.log']);
+  it('from the nginx escape=json log of the same traffic: same verdicts', async () => {
+    const { report } = await jsonRun(['samples/capture-json.log']);
     expect(report.inputs[0]!.format).toBe('nginx-json');
     expectObservedVerdicts(report);
   });
 
-  it('the four logs hold the same traffic: same number of records and redirects', () => {
-    const full = json(['--log-format', FULL_FORMAT, 'samples/capture-full.log']).report.totals;
-    const combined = json(['samples/capture-combined.log']).report.totals;
-    const common = json(['samples/capture-common.log']).report;
+  it('the four logs hold the same traffic: same number of records and redirects', async () => {
+    const full = (await jsonRun(['--log-format', FULL_FORMAT, 'samples/capture-full.log'])).report.totals;
+    const combined = (await jsonRun(['samples/capture-combined.log'])).report.totals;
+    const common = (await jsonRun(['samples/capture-common.log'])).report;
     expect(common.inputs[0]!.format).toBe('common');
-    const nginxJson = json(['samples/capture-json.log']).report.totals;
+    const nginxJson = (await jsonRun(['samples/capture-json.log'])).report.totals;
     for (const t of [combined, common.totals, nginxJson]) {
       expect(t.records).toBe(full.records);
       expect(t.redirects).toBe(full.redirects);

@@ -1,33 +1,26 @@
 /** What each status code requires of the follow-up, and the name a pair gets when it does not comply. */
 import { describe, expect, it } from 'vitest';
 import { classify, verdictsOf } from '../src/classify.js';
-import type { Pair } from '../src/pairing.js';
+import type { FollowedPair, NotFollowedPair, Pair } from '../src/pairing.js';
 import type { HttpRecord } from '../core/model.js';
 import { rec } from './helpers.js';
 
-function pair(status: number, method: string, follow: { method: string; bodySize?: number | null } | null, bodySize: number | null = 12): Pair {
-  const redirect = rec({ line: 1, status, method, bodySize, target: '/from', location: '/to', locationLogged: true });
-  const followUp: HttpRecord | null = follow
-    ? rec({ line: 2, method: follow.method, bodySize: follow.bodySize ?? null, target: '/to' })
-    : null;
-  return {
-    client: 'c',
-    redirect,
-    followUp,
-    retried: null,
-    mode: 'exact',
-    missingLocation: false,
-    openAtEnd: false,
-    loop: false,
-    hop: 1,
-    target: '/to',
-    chain: 1,
-    confidence: 1,
-    undetermined: null,
-    leftSite: false,
-    misresolved: false,
-    otherAgent: null,
-  };
+const at = { client: 'c', hop: 1, chain: 1 };
+
+function redirectOf(status: number, method: string, bodySize: number | null = 12): HttpRecord {
+  return rec({ line: 1, status, method, bodySize, target: '/from', location: '/to', locationLogged: true });
+}
+
+/** The redirect followed by a request with this method and body size. */
+function pair(status: number, method: string, follow: { method: string; bodySize?: number | null }, bodySize: number | null = 12): FollowedPair {
+  const followUp = rec({ line: 2, method: follow.method, bodySize: follow.bodySize ?? null, target: '/to' });
+  return { kind: 'followed', ...at, redirect: redirectOf(status, method, bodySize), mode: 'exact', target: '/to', confidence: 1, followUp, misresolved: false, otherAgent: null };
+}
+
+/** The redirect left: nothing to the Location within the window. */
+function left(status: number, method: string, how: Partial<Pick<NotFollowedPair, 'retried' | 'loop' | 'openAtEnd'>> = {}): NotFollowedPair {
+  const redirect = redirectOf(status, method);
+  return { kind: 'not-followed', ...at, redirect, mode: 'exact', target: '/to', confidence: 1, retried: null, loop: false, openAtEnd: false, ...how };
 }
 
 describe('classification of one redirect and its follow-up', () => {
@@ -57,10 +50,29 @@ describe('classification of one redirect and its follow-up', () => {
   });
 
   it('names what happened when nothing followed', () => {
-    expect(classify(pair(307, 'POST', null)).finding).toBe('unfollowed');
-    expect(classify({ ...pair(307, 'POST', null), retried: rec({ line: 3, method: 'POST', target: '/from' }) }).finding).toBe('original-retried');
-    expect(classify({ ...pair(307, 'POST', null), openAtEnd: true }).finding).toBe('open-at-end');
-    expect(classify({ ...pair(302, 'GET', null), missingLocation: true }).finding).toBe('missing-location');
+    const again = rec({ line: 3, method: 'POST', target: '/from' });
+    expect(classify(left(307, 'POST')).finding).toBe('unfollowed');
+    expect(classify(left(307, 'POST', { retried: again })).finding).toBe('original-retried');
+    expect(classify(left(307, 'POST', { openAtEnd: true })).finding).toBe('open-at-end');
+    expect(classify(left(302, 'GET', { loop: true })).finding).toBe('redirect-loop');
+    const missing: Pair = { kind: 'missing-location', ...at, redirect: redirectOf(302, 'GET'), mode: 'exact', target: null, confidence: 1 };
+    expect(classify(missing).finding).toBe('missing-location');
+  });
+
+  it('a re-sent original outranks the end of the input and a loop; the end of the input outranks a loop', () => {
+    const again = rec({ line: 3, method: 'POST', target: '/from' });
+    expect(classify(left(307, 'POST', { retried: again, openAtEnd: true, loop: true })).finding).toBe('original-retried');
+    expect(classify(left(307, 'POST', { openAtEnd: true, loop: true })).finding).toBe('open-at-end');
+  });
+
+  it('says why a pair is left-site or undetermined, and that a followed relative Location was misresolved', () => {
+    const offSite: Pair = { kind: 'left-site', ...at, redirect: redirectOf(302, 'GET'), mode: 'exact', target: '//pay.example/x', confidence: 1 };
+    expect(classify(offSite)).toEqual({ finding: 'left-site', why: 'the Location //pay.example/x is on another host or scheme, not in these logs' });
+    const unsure: Pair = { kind: 'undetermined', ...at, redirect: redirectOf(303, 'POST'), mode: 'inferred', target: null, confidence: 0, reason: 'two fit' };
+    expect(classify(unsure)).toEqual({ finding: 'undetermined', why: 'two fit' });
+    expect(classify({ ...pair(303, 'POST', { method: 'GET', bodySize: 0 }), misresolved: true }).finding).toBe('location-misresolved');
+    // A rule broken says more than the URL it was broken on.
+    expect(classify({ ...pair(303, 'POST', { method: 'POST', bodySize: 12 }), misresolved: true }).finding).toBe('method-kept-after-303');
   });
 });
 

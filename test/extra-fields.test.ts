@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { suggestLogFormat, trailingText } from '../parsers/extra-fields.js';
-import { cli, json } from './exec.js';
+import { json, run } from './exec.js';
 
 const COMBINED = 'samples/capture-combined.log';
 const extended = readFileSync(COMBINED, 'utf8')
@@ -44,7 +44,7 @@ describe('fields past a known format', () => {
     expect(again.run.stderr).not.toContain('more fields');
   });
 
-  it('says nothing about a plain combined log, or with --log-format', () => {
-    expect(cli(['analyze', '--report', 'json', COMBINED]).stderr).not.toContain('more fields');
+  it('says nothing about a plain combined log, or with --log-format', async () => {
+    expect((await run(['analyze', '--report', 'json', COMBINED])).stderr).not.toContain('more fields');
   });
 });

@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, expectGolden, FULL_FORMAT, ROOT } from './exec.js';
+import { expectGolden, FULL_FORMAT, ROOT, run } from './exec.js';
 
 const BIN = `${ROOT}dist/cli/bin.js`;
 const FULL = 'samples/capture-full.log';
@@ -15,16 +15,16 @@ const lines = readFileSync(`${ROOT}${FULL}`, 'utf8').trimEnd().split('\n');
 
 
 describe('trace', () => {
-  it("prints needle's chains hop by hop, with the rule each follow-up broke (golden)", () => {
-    const r = cli(['trace', '--client', '127.0.0.34', '--log-format', FULL_FORMAT, FULL]);
+  it("prints needle's chains hop by hop, with the rule each follow-up broke (golden)", async () => {
+    const r = await run(['trace', '--client', '127.0.0.34', '--log-format', FULL_FORMAT, FULL]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('method-changed-after-307 (exact): 307 requires the same method; POST became GET');
     expect(r.stdout).toContain('(logged before its redirect)');
     expectGolden('trace-needle.txt', r.stdout);
   });
 
-  it('takes a User-Agent substring and prints each matching client', () => {
-    const r = cli(['trace', '--client', 'curl', FULL.replace('full', 'combined')]);
+  it('takes a User-Agent substring and prints each matching client', async () => {
+    const r = await run(['trace', '--client', 'curl', FULL.replace('full', 'combined')]);
     // curl from .10, .11, .12, .13 and the X-Forwarded-For pass from 127.0.0.1.
     expect(r.stdout.match(/^client /gm)).toHaveLength(5);
     expect(r.stdout).toContain('method-kept-after-303 (inferred)');

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditReport, RouteFinding } from '../src/report.js';
-import { FULL_FORMAT, json } from './exec.js';
+import { FULL_FORMAT, jsonRun } from './exec.js';
+
+const capture = (await jsonRun(['--log-format', FULL_FORMAT, 'samples/capture-full.log'])).report;
+const chromium = (await jsonRun(['samples/capture-chromium.har'])).report;
 
 function findings(report: AuditReport): Record<string, number> {
   const out: Record<string, number> = {};
@@ -20,7 +23,7 @@ function find(report: AuditReport, finding: string, route: string): RouteFinding
 }
 
 describe('route findings on the nginx capture (20 clients, Location logged)', () => {
-  const { report } = json(['--log-format', FULL_FORMAT, 'samples/capture-full.log']);
+  const report = capture;
   const got = findings(report);
 
   it('names 303 answering GET, and 302 answering POST, once per request', () => {
@@ -70,7 +73,7 @@ describe('route findings on the nginx capture (20 clients, Location logged)', ()
 });
 
 describe('route findings on the Chromium HAR (headers known)', () => {
-  const { report } = json(['samples/capture-chromium.har']);
+  const report = chromium;
   const got = findings(report);
 
   it('finds the cacheable 307 (Cache-Control: max-age=3600) and the same misuses as in the log', () => {
@@ -89,8 +92,8 @@ describe('route findings on the Chromium HAR (headers known)', () => {
     expect(report.totals.violations).toEqual({ '303': 0, '307': 0, '308': 0 });
   });
 
-  it('the nginx log of the same browser run names the same routes', () => {
-    const log = json(['--log-format', FULL_FORMAT, 'samples/capture-chromium-full.log']).report;
+  it('the nginx log of the same browser run names the same routes', async () => {
+    const log = (await jsonRun(['--log-format', FULL_FORMAT, 'samples/capture-chromium-full.log'])).report;
     const fromLog = findings(log);
     for (const k of [
       'see-other-for-get GET /bad/see-other-get',

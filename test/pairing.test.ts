@@ -2,7 +2,7 @@
  * Which request counts as "the request that follows" a redirect, and why (`docs/semantics.md`, section 3).
  */
 import { describe, expect, it } from 'vitest';
-import { PairingEngine, resolveLocation, type Pair } from '../src/pairing.js';
+import { followUpOf, PairingEngine, resolveLocation, type FollowedPair, type NotFollowedPair, type Pair } from '../src/pairing.js';
 import type { HttpRecord } from '../core/model.js';
 import { rec } from './helpers.js';
 
@@ -18,6 +18,18 @@ function run(records: HttpRecord[], opts: ConstructorParameters<typeof PairingEn
 
 const logged = { locationLogged: true } as const;
 
+/** The pair, which must be a followed one. */
+function followed(p: Pair | undefined): FollowedPair {
+  expect(p?.kind).toBe('followed');
+  return p as FollowedPair;
+}
+
+/** The pair, which must be one whose client did not follow. */
+function notFollowed(p: Pair | undefined): NotFollowedPair {
+  expect(p?.kind).toBe('not-followed');
+  return p as NotFollowedPair;
+}
+
 describe('pairing when the log records Location (exact)', () => {
   it('pairs a 303 with the first later request to the Location, skipping requests to other URLs', () => {
     const pairs = run([
@@ -27,7 +39,7 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 4, time: T0 + 30, target: '/result', status: 200, ...logged }),
     ]);
     expect(pairs).toHaveLength(1);
-    expect(pairs[0]!.followUp?.line).toBe(3);
+    expect(followed(pairs[0]).followUp.line).toBe(3);
     expect(pairs[0]!.mode).toBe('exact');
   });
 
@@ -46,21 +58,21 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
       rec({ line: 2, time: T0 + 5, userAgent: 'someone-else', target: '/b', ...logged }),
     ]);
-    expect(pairs[0]!.followUp?.line).toBe(2);
-    expect(pairs[0]!.otherAgent).toBe('someone-else');
+    expect(followed(pairs[0]).followUp.line).toBe(2);
+    expect(followed(pairs[0]).otherAgent).toBe('someone-else');
     // Its own request wins; one from another User-Agent seconds later is someone else's.
     const own = run([
       rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
       rec({ line: 2, time: T0 + 5, userAgent: 'someone-else', method: 'POST', target: '/b', ...logged }),
       rec({ line: 3, time: T0 + 9, method: 'GET', target: '/b', ...logged }),
     ]);
-    expect(own[0]!.followUp?.line).toBe(3);
-    expect(own[0]!.otherAgent).toBeNull();
+    expect(followed(own[0]).followUp.line).toBe(3);
+    expect(followed(own[0]).otherAgent).toBeNull();
     const late = run([
       rec({ line: 1, time: T0, status: 307, method: 'POST', target: '/a', location: '/b', ...logged }),
       rec({ line: 2, time: T0 + 30_000, userAgent: 'someone-else', target: '/b', ...logged }),
     ]);
-    expect(late[0]!.followUp).toBeNull();
+    expect(followUpOf(late[0]!)).toBeNull();
   });
 
   it('can identify clients by their first X-Forwarded-For address', () => {
@@ -68,8 +80,8 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 1, time: T0, address: '10.9.9.9', forwardedFor: '203.0.113.7', status: 302, location: '/b', ...logged }),
       rec({ line: 2, time: T0 + 5, address: '10.9.9.8', forwardedFor: '203.0.113.7', target: '/b', ...logged }),
     ];
-    expect(run(records)[0]!.followUp).toBeNull();
-    expect(run(records, { clientKey: 'forwarded-for' })[0]!.followUp?.line).toBe(2);
+    expect(followUpOf(run(records)[0]!)).toBeNull();
+    expect(followed(run(records, { clientKey: 'forwarded-for' })[0]).followUp.line).toBe(2);
   });
 
   it('leaves a redirect unfollowed when the window closes first', () => {
@@ -80,8 +92,7 @@ describe('pairing when the log records Location (exact)', () => {
       ],
       { windowMs: 60_000 },
     );
-    expect(pairs[0]!.followUp).toBeNull();
-    expect(pairs[0]!.openAtEnd).toBe(false);
+    expect(notFollowed(pairs[0]).openAtEnd).toBe(false);
   });
 
   it('accepts a follow-up logged with an earlier timestamp (completion order)', () => {
@@ -89,7 +100,7 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 1, time: T0 + 2000, status: 301, location: '/p/', target: '/p', ...logged }),
       rec({ line: 2, time: T0, target: '/p/', ...logged }),
     ]);
-    expect(pairs[0]!.followUp?.line).toBe(2);
+    expect(followed(pairs[0]).followUp.line).toBe(2);
   });
 
   it('marks a client that re-sends the original instead of following', () => {
@@ -97,13 +108,12 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 1, time: T0, method: 'POST', target: '/pay', status: 307, location: '/pay2', ...logged }),
       rec({ line: 2, time: T0 + 100, method: 'POST', target: '/pay', status: 200, ...logged }),
     ]);
-    expect(pairs[0]!.followUp).toBeNull();
-    expect(pairs[0]!.retried?.line).toBe(2);
+    expect(notFollowed(pairs[0]).retried?.line).toBe(2);
   });
 
   it('reports a 3xx without Location as missing-location when the log records Location', () => {
     const pairs = run([rec({ line: 1, time: T0, status: 302, location: null, ...logged })]);
-    expect(pairs[0]!.missingLocation).toBe(true);
+    expect(pairs[0]!.kind).toBe('missing-location');
   });
 
   it('does not blame the client for a redirect still open when the input ends, unless it had moved on', () => {
@@ -113,10 +123,29 @@ describe('pairing when the log records Location (exact)', () => {
       rec({ line: 3, time: T0 + 2000, userAgent: 'mover', status: 302, target: '/a', location: '/b', ...logged }),
       rec({ line: 4, time: T0 + 3000, userAgent: 'mover', target: '/elsewhere', ...logged }),
     ]);
-    expect(pairs.map((p) => [p.redirect.line, p.openAtEnd])).toEqual([
-      [1, true],
-      [3, false],
+    expect(pairs.map((p) => [p.redirect.line, p.kind, p.kind === 'not-followed' && p.openAtEnd])).toEqual([
+      [1, 'not-followed', true],
+      [3, 'not-followed', false],
     ]);
+  });
+
+  it('a Location on a host these logs do not show is left-site; a redirect back into the chain, left, is a loop', () => {
+    const away = run([
+      rec({ line: 1, time: T0, scheme: 'https', host: 'shop.example', method: 'POST', target: '/pay', status: 303, location: 'https://pay.example/x', ...logged }),
+      rec({ line: 2, time: T0 + 70_000, scheme: 'https', host: 'shop.example', target: '/later', ...logged }),
+    ]);
+    expect(away.map((p) => [p.kind, p.target])).toEqual([['left-site', '//pay.example/x']]);
+    const loop = run([
+      rec({ line: 1, time: T0, target: '/a', status: 302, location: '/b', ...logged }),
+      rec({ line: 2, time: T0 + 10, target: '/b', status: 302, location: '/a', ...logged }),
+      rec({ line: 3, time: T0 + 20, target: '/c', ...logged }),
+    ]);
+    expect(followed(loop[0]).followUp.line).toBe(2);
+    expect(loop.map((p) => [p.chain, p.hop])).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(notFollowed(loop[1])).toMatchObject({ loop: true, openAtEnd: false, retried: null });
   });
 
   it('does not count 304 or browser-made internal redirects as redirects', () => {
@@ -150,7 +179,7 @@ describe('pairing when the log does not record Location (inferred from the popul
       records.push(rec({ line: ++line, time: T0 + line, userAgent: ua, target: ua === 'd' ? '/elsewhere' : '/done' }));
     }
     const pairs = run(records);
-    expect(pairs.map((p) => [p.redirect.userAgent, p.followUp?.target ?? null, p.mode])).toEqual([
+    expect(pairs.map((p) => [p.redirect.userAgent, followUpOf(p)?.target ?? null, p.mode])).toEqual([
       ['a', '/done', 'inferred'],
       ['b', '/done', 'inferred'],
       ['c', '/done', 'inferred'],
@@ -170,7 +199,7 @@ describe('pairing when the log does not record Location (inferred from the popul
     records.push(rec({ line: ++line, time: T0 + line, userAgent: 'c4', target: '/style.css' }));
     records.push(rec({ line: ++line, time: T0 + line, userAgent: 'c4', target: '/orders/4/done' }));
     const c4 = run(records).find((p) => p.redirect.userAgent === 'c4')!;
-    expect(c4.followUp?.target).toBe('/orders/4/done');
+    expect(followed(c4).followUp.target).toBe('/orders/4/done');
   });
 
   it('recognises a trailing-slash redirect and a Referer naming the redirecting URL', () => {
@@ -182,7 +211,7 @@ describe('pairing when the log does not record Location (inferred from the popul
       rec({ line: 5, time: T0 + 4, userAgent: 'Go-http-client/1.1', target: '/unrelated' }),
       rec({ line: 6, time: T0 + 5, userAgent: 'Go-http-client/1.1', target: '/new', referer: 'http://h/old' }),
     ]);
-    expect(pairs.map((p) => p.followUp?.line)).toEqual([3, 6]);
+    expect(pairs.map((p) => followUpOf(p)?.line)).toEqual([3, 6]);
   });
 });
 
@@ -192,7 +221,7 @@ describe('what real captures taught the pairing', () => {
       rec({ line: 1, time: T0, host: 'ad.example', target: '/a;x=1', status: 302, location: 'https://ad.example/b;y=2;ord=42?', ...logged }),
       rec({ line: 2, time: T0 + 5, host: 'ad.example', target: '/b;y=2;ord=42?', ...logged }),
     ]);
-    expect(pairs[0]!.followUp?.line).toBe(2);
+    expect(followed(pairs[0]).followUp.line).toBe(2);
   });
 
   it('the same path on another host is not the original asked again (webtrends in a real HAR)', () => {
@@ -201,7 +230,7 @@ describe('what real captures taught the pairing', () => {
       rec({ line: 2, time: T0 + 5, host: 'scs.example', target: '/dcs.gif?x=1', ...logged }),
       rec({ line: 3, time: T0 + 9, host: 'statse.example', target: '/dcs.gif?r=1&x=1', ...logged }),
     ]);
-    expect(pairs[0]!.followUp?.line).toBe(3);
+    expect(followed(pairs[0]).followUp.line).toBe(3);
   });
 
   it('a page may GET one URL twice and follow both redirects; a re-sent POST is original-retried', () => {
@@ -212,7 +241,7 @@ describe('what real captures taught the pairing', () => {
       rec({ line: 4, time: T0 + 98, target: '/drt/si', ...logged }),
     ]);
     // Pairs come out in the order of their redirects; the first request to the target follows the latest one.
-    expect(gets.map((p) => [p.redirect.line, p.followUp?.line])).toEqual([
+    expect(gets.map((p) => [p.redirect.line, followUpOf(p)?.line])).toEqual([
       [1, 4],
       [2, 3],
     ]);
@@ -220,6 +249,6 @@ describe('what real captures taught the pairing', () => {
       rec({ line: 1, time: T0, method: 'POST', target: '/pay', status: 307, location: '/pay2', ...logged }),
       rec({ line: 2, time: T0 + 100, method: 'POST', target: '/pay', status: 200, ...logged }),
     ]);
-    expect(posts[0]!.retried?.line).toBe(2);
+    expect(notFollowed(posts[0]).retried?.line).toBe(2);
   });
 });

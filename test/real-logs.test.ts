@@ -4,11 +4,13 @@
  * `/projects/xdotool/`) and 445 304s, in completion order with timestamps that go backwards.
  */
 import { describe, expect, it } from 'vitest';
-import { json } from './exec.js';
+import { jsonRun } from './exec.js';
 import { SHARED } from './helpers.js';
 
+const elastic = (await jsonRun([`${SHARED}elastic__examples__Common_Data_Formats__apache_logs__apache_logs`])).report;
+
 describe('the elastic/examples Apache combined log', () => {
-  const { report } = json([`${SHARED}elastic__examples__Common_Data_Formats__apache_logs__apache_logs`]);
+  const report = elastic;
 
   it('reads every line: one cut short is skipped with its line number, and the totals add up', () => {
     expect(report.inputs[0]).toMatchObject({ format: 'combined', linesRead: 10_000, records: 9_999, skipped: 1 });
@@ -39,14 +41,14 @@ describe('the elastic/examples Apache combined log', () => {
 });
 
 describe('mixed and custom nginx formats', () => {
-  it('reads combined and vhost lines mixed in one file, and skips the error-log line with a reason', () => {
-    const { report } = json([`${SHARED}crowdsecurity__hub__.tests__nginx_http-logs__nginx_http-logs.log`]);
+  it('reads combined and vhost lines mixed in one file, and skips the error-log line with a reason', async () => {
+    const { report } = await jsonRun([`${SHARED}crowdsecurity__hub__.tests__nginx_http-logs__nginx_http-logs.log`]);
     expect(report.inputs[0]).toMatchObject({ linesRead: 9, records: 7, skipped: 2 });
     expect(report.totals.redirects).toBe(1);
   });
 
-  it('reads a BunkerWeb vhost log with a request id through --log-format, and pairs its http→https 301', () => {
-    const { report } = json([
+  it('reads a BunkerWeb vhost log with a request id through --log-format, and pairs its http→https 301', async () => {
+    const { report } = await jsonRun([
       '--log-format',
       '$host $remote_addr - $request_id $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
       `${SHARED}crowdsecurity__hub__.tests__bunkerweb-logs__bunkerweb-logs.log`,

@@ -15,7 +15,7 @@ import { analyzeFiles } from '../src/run.js';
 import { reportPath, RouteTemplates, VARIABLE_AFTER } from '../src/route-templates.js';
 import { softwareOf } from '../src/user-agent.js';
 import { groupBySoftware } from '../src/software.js';
-import { cli, FULL_FORMAT } from './exec.js';
+import { FULL_FORMAT, run } from './exec.js';
 import { LEGACY, OTHER, PAGES, writeImpactLog } from './impact-log.js';
 
 let report: AuditReport;
@@ -158,8 +158,8 @@ describe('text for people', () => {
     expect(wrapLine(`\x1b[31m${'a'.repeat(10)}\x1b[39m b`, 12)).toHaveLength(1);
   });
 
-  it('the CLI wraps the text report to 100 columns when stdout is not a terminal', () => {
-    const r = cli(['analyze', '--report', 'text', '--log-format', FULL_FORMAT, writeImpactLog()]);
+  it('the CLI wraps the text report to 100 columns when stdout is not a terminal', async () => {
+    const r = await run(['analyze', '--report', 'text', '--log-format', FULL_FORMAT, writeImpactLog()]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines.some((l) => l.length > 80)).toBe(true);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, FULL_FORMAT, json, ROOT } from './exec.js';
+import { FULL_FORMAT, jsonRun, ROOT, run } from './exec.js';
 
 const FULL = `${ROOT}samples/capture-full.log`;
 let tmp: string;
@@ -21,10 +21,10 @@ beforeAll(() => {
 });
 
 describe('--baseline', () => {
-  it('names the clients that mishandle 303/307 now and did not before, and those fixed since', () => {
+  it('names the clients that mishandle 303/307 now and did not before, and those fixed since', async () => {
     const before = join(tmp, 'before.json');
-    expect(cli(['analyze', '--report', 'json', '-o', before, '--log-format', FULL_FORMAT, withoutNeedle]).code).toBe(0);
-    const { report } = json(['--log-format', FULL_FORMAT, '--baseline', before, FULL]);
+    expect((await run(['analyze', '--report', 'json', '-o', before, '--log-format', FULL_FORMAT, withoutNeedle])).code).toBe(0);
+    const { report } = await jsonRun(['--log-format', FULL_FORMAT, '--baseline', before, FULL]);
     expect(report.baseline!.newlyMishandling).toEqual([
       { address: '127.0.0.34', userAgent: 'Needle/3.5.0 (Node.js v20.20.2; linux x64)', verdicts: ['mishandles-307', 'mishandles-308'] },
     ]);
@@ -39,24 +39,24 @@ describe('--baseline', () => {
 
     // Reversed: needle is gone, so nothing new, and it is not "fixed" either (it is absent, not correct).
     const after = join(tmp, 'after.json');
-    cli(['analyze', '--report', 'json', '-o', after, '--log-format', FULL_FORMAT, FULL]);
-    const back = json(['--log-format', FULL_FORMAT, '--baseline', after, withoutNeedle]).report.baseline!;
+    await run(['analyze', '--report', 'json', '-o', after, '--log-format', FULL_FORMAT, FULL]);
+    const back = (await jsonRun(['--log-format', FULL_FORMAT, '--baseline', after, withoutNeedle])).report.baseline!;
     expect(back.newlyMishandling).toEqual([]);
     expect(back.fixed).toEqual([]);
   });
 
-  it('fails the job on new mishandling clients, and says why on stderr', () => {
+  it('fails the job on new mishandling clients, and says why on stderr', async () => {
     const before = join(tmp, 'b2.json');
-    cli(['analyze', '--report', 'json', '-o', before, '--log-format', FULL_FORMAT, withoutNeedle]);
-    const r = cli(['analyze', '--report', 'json', '--log-format', FULL_FORMAT, '--baseline', before, '--fail-on', 'new-mishandling', FULL]);
+    await run(['analyze', '--report', 'json', '-o', before, '--log-format', FULL_FORMAT, withoutNeedle]);
+    const r = await run(['analyze', '--report', 'json', '--log-format', FULL_FORMAT, '--baseline', before, '--fail-on', 'new-mishandling', FULL]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--fail-on: new-mishandling');
-    const text = cli(['analyze', '--report', 'text', '--log-format', FULL_FORMAT, '--baseline', before, FULL]).stdout;
+    const text = (await run(['analyze', '--report', 'text', '--log-format', FULL_FORMAT, '--baseline', before, FULL])).stdout;
     expect(text).toMatch(/new mishandles-307, mishandles-308 {2}127\.0\.0\.34/);
   });
 
-  it('refuses a file that is not a JSON report, with exit 2', () => {
-    const r = cli(['analyze', '--baseline', FULL, FULL]);
+  it('refuses a file that is not a JSON report, with exit 2', async () => {
+    const r = await run(['analyze', '--baseline', FULL, FULL]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not JSON');
   });
@@ -71,34 +71,34 @@ describe('--fail-on over monitoring figures and server findings', () => {
     ['cacheable-temporary-redirect', 0],
     ['mishandles-303>=2', 1],
     ['mishandles-303>2', 0],
-  ])('%s exits %i', (expr, code) => {
-    expect(cli(['analyze', '--report', 'json', '--log-format', FULL_FORMAT, '--fail-on', expr, FULL]).code).toBe(code);
+  ])('%s exits %i', async (expr, code) => {
+    expect((await run(['analyze', '--report', 'json', '--log-format', FULL_FORMAT, '--fail-on', expr, FULL])).code).toBe(code);
   });
 });
 
 describe('narrowing', () => {
-  it('--client takes an address or a User-Agent substring', () => {
-    const byAddress = json(['--log-format', FULL_FORMAT, '--client', '127.0.0.11', FULL]).report;
+  it('--client takes an address or a User-Agent substring', async () => {
+    const byAddress = (await jsonRun(['--log-format', FULL_FORMAT, '--client', '127.0.0.11', FULL])).report;
     expect(byAddress.clients.map((c) => c.address)).toEqual(['127.0.0.11']);
-    const byUa = json(['--log-format', FULL_FORMAT, '--client', 'Needle', FULL]).report;
+    const byUa = (await jsonRun(['--log-format', FULL_FORMAT, '--client', 'Needle', FULL])).report;
     expect(byUa.clients.map((c) => c.verdicts)).toEqual([['mishandles-307', 'mishandles-308']]);
-    const byXff = json(['--log-format', FULL_FORMAT, '--client', '203.0.113.7', FULL]).report;
+    const byXff = (await jsonRun(['--log-format', FULL_FORMAT, '--client', '203.0.113.7', FULL])).report;
     expect(byXff.clients).toHaveLength(2);
   });
 
-  it('--status and --route count only matching redirects, and their follow-ups still pair', () => {
-    const r307 = json(['--log-format', FULL_FORMAT, '--status', '307', FULL]).report;
+  it('--status and --route count only matching redirects, and their follow-ups still pair', async () => {
+    const r307 = (await jsonRun(['--log-format', FULL_FORMAT, '--status', '307', FULL])).report;
     expect(Object.keys(r307.totals.violations).filter((k) => r307.totals.violations[k as '303'] > 0)).toEqual(['307']);
     expect(r307.totals.followed).toBeGreaterThan(0);
-    const route = json(['--log-format', FULL_FORMAT, '--route', 'POST /r30*/from', FULL]).report;
+    const route = (await jsonRun(['--log-format', FULL_FORMAT, '--route', 'POST /r30*/from', FULL])).report;
     expect(route.monitoring.routes.every((r) => /^POST \/r30\d\/from$/.test(r.route))).toBe(true);
     // 16 client configurations POST through each of the five routes.
     expect(route.totals.redirects).toBe(80);
   });
 
-  it('--max-clients keeps the most recently seen clients and counts the ones it dropped', () => {
-    const all = json(['--log-format', FULL_FORMAT, FULL]).report;
-    const capped = json(['--log-format', FULL_FORMAT, '--max-clients', '3', FULL]).report;
+  it('--max-clients keeps the most recently seen clients and counts the ones it dropped', async () => {
+    const all = (await jsonRun(['--log-format', FULL_FORMAT, FULL])).report;
+    const capped = (await jsonRun(['--log-format', FULL_FORMAT, '--max-clients', '3', FULL])).report;
     // The capture drives its clients one after another; the last three with redirects are kept (LWP, then the
     // two clients behind the proxy address, which come last).
     expect(capped.clients.map((c) => `${c.address} ${c.userAgent}`).sort()).toEqual([
@@ -113,17 +113,17 @@ describe('narrowing', () => {
     expect(countsCapped).toEqual(countsAll);
   });
 
-  it('--since and --until select by time, absolute or relative to now', () => {
-    const all = json(['--log-format', FULL_FORMAT, FULL]).report;
+  it('--since and --until select by time, absolute or relative to now', async () => {
+    const all = (await jsonRun(['--log-format', FULL_FORMAT, FULL])).report;
     const mid = new Date((Date.parse(all.period.first!) + Date.parse(all.period.last!)) / 2).toISOString();
-    const early = json(['--log-format', FULL_FORMAT, '--until', mid, FULL]).report;
-    const late = json(['--log-format', FULL_FORMAT, '--since', mid, FULL]).report;
+    const early = (await jsonRun(['--log-format', FULL_FORMAT, '--until', mid, FULL])).report;
+    const late = (await jsonRun(['--log-format', FULL_FORMAT, '--since', mid, FULL])).report;
     expect(early.totals.records + late.totals.records).toBe(all.totals.records);
     expect(early.totals.records).toBeGreaterThan(0);
     expect(late.totals.records).toBeGreaterThan(0);
     // Relative to now: everything is newer than 100,000 days ago, and nothing is older.
-    expect(json(['--log-format', FULL_FORMAT, '--since', '100000d', FULL]).report.totals.records).toBe(all.totals.records);
-    expect(json(['--log-format', FULL_FORMAT, '--until', '100000d', FULL]).report.totals.records).toBe(0);
-    expect(cli(['analyze', '--since', 'yesterday-ish', FULL]).code).toBe(2);
+    expect((await jsonRun(['--log-format', FULL_FORMAT, '--since', '100000d', FULL])).report.totals.records).toBe(all.totals.records);
+    expect((await jsonRun(['--log-format', FULL_FORMAT, '--until', '100000d', FULL])).report.totals.records).toBe(0);
+    expect((await run(['analyze', '--since', 'yesterday-ish', FULL])).code).toBe(2);
   });
 });

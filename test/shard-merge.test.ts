@@ -15,7 +15,7 @@ import { fnv1a32, parseShard, shardFilter, shardOfAddress } from '../src/shard.j
 import { compileLogFormat } from '../parsers/log-format.js';
 import type { AuditReport } from '../src/report.js';
 import { generateLog } from '../bench/generate.js';
-import { cli, FULL_FORMAT, ROOT } from './exec.js';
+import { FULL_FORMAT, ROOT, run } from './exec.js';
 
 const SAMPLES = readdirSync(`${ROOT}samples`)
   // capture-apache-aux.log is not an analyzer input (samples/capture-apache/README.md).
@@ -113,21 +113,22 @@ describe('a generated log', () => {
     expect(comparable(mergeReports([mergeReports(nights.slice(0, 2)), nights[2]!]))).toEqual(comparable(weekly));
   });
 
-  it('the CLI: analyze --shard K/N, then merge', () => {
+  it('the CLI: analyze --shard K/N, then merge', async () => {
     const path = join(dir, 'combined.log');
-    const parts = [0, 1].map((k) => {
+    const parts: string[] = [];
+    for (const k of [0, 1]) {
       const out = join(dir, `part-${k}.json`);
-      const run = cli(['analyze', '--report', 'json', '--shard', `${k}/2`, '-o', out, path]);
-      expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
-      return out;
-    });
-    const merged = cli(['merge', ...parts]);
+      const part = await run(['analyze', '--report', 'json', '--shard', `${k}/2`, '-o', out, path]);
+      expect(part.code === 0 || part.code === 1, part.stderr).toBe(true);
+      parts.push(out);
+    }
+    const merged = await run(['merge', ...parts]);
     expect(merged.code, merged.stderr).toBe(0);
-    const whole = cli(['analyze', '--report', 'json', '--partial', path]);
+    const whole = await run(['analyze', '--report', 'json', '--partial', path]);
     expect(comparable(JSON.parse(merged.stdout) as AuditReport)).toEqual(comparable(JSON.parse(whole.stdout) as AuditReport));
     // A report without the partial section cannot be merged exactly: said, not guessed.
-    writeFileSync(join(dir, 'plain.json'), cli(['analyze', '--report', 'json', path]).stdout);
-    const refused = cli(['merge', join(dir, 'plain.json'), parts[0]!]);
+    writeFileSync(join(dir, 'plain.json'), (await run(['analyze', '--report', 'json', path])).stdout);
+    const refused = await run(['merge', join(dir, 'plain.json'), parts[0]!]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--partial/);
   });

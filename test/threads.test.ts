@@ -2,7 +2,8 @@
  * Worker threads (src/worker-sources.ts): inputs read and parsed in worker threads give byte for byte the report
  * of one thread, errors included, and the records cross the thread boundary unchanged (src/record-codec.ts).
  *
- * The workers run only from the compiled code (dist/), so these tests drive the built CLI as a user would.
+ * The workers run only from the compiled code (dist/), so these tests drive the built CLI: in this process
+ * (`run(..., { built: true })`), and as a process where stdin is read (by a worker, from file descriptor 0).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyRecord, type HttpRecord } from '../core/model.js';
 import { RecordDecoder, RecordEncoder } from '../src/record-codec.js';
 import { generateLog, splitLog } from '../bench/generate.js';
-import { cli, FULL_FORMAT, ROOT, type Run } from './exec.js';
+import { cli, FULL_FORMAT, ROOT, run, type Run } from './exec.js';
 
 const S = `${ROOT}samples/`;
 const HAR = `${ROOT}test/fixtures/har/`;
@@ -37,9 +38,15 @@ function threadsOf(r: Run): string[] {
     .map((l) => (JSON.parse(l) as { thread: string }).thread);
 }
 
+/** The built CLI: in this process, or as a process when there is stdin to give it. */
+async function built(args: string[], input?: Buffer): Promise<Run> {
+  return input ? cli(args, input) : run(args, { built: true });
+}
+
 /** Runs `args` with 1, 2 and 3 threads and checks the three runs agree; returns the 2-thread run. */
-function sameWithThreads(args: string[], input?: Buffer): Run {
-  const runs = [1, 2, 3].map((t) => cli(['analyze', '--log-level', 'info', '--threads', String(t), ...args], input));
+async function sameWithThreads(args: string[], input?: Buffer): Promise<Run> {
+  const runs: Run[] = [];
+  for (const t of [1, 2, 3]) runs.push(await built(['analyze', '--log-level', 'info', '--threads', String(t), ...args], input));
   const [one, two, three] = runs as [Run, Run, Run];
   expect(two.code, two.stderr).toBe(one.code);
   expect(three.code).toBe(one.code);
@@ -50,50 +57,50 @@ function sameWithThreads(args: string[], input?: Buffer): Run {
 }
 
 describe('reports are the same with one thread and with worker threads', () => {
-  it('the real captures in three formats and the Chromium HAR, merged', () => {
-    const two = sameWithThreads(['--report', 'json', `${S}capture-combined.log`, `${S}capture-json.log`, `${S}capture-chromium.har`]);
+  it('the real captures in three formats and the Chromium HAR, merged', async () => {
+    const two = await sameWithThreads(['--report', 'json', `${S}capture-combined.log`, `${S}capture-json.log`, `${S}capture-chromium.har`]);
     expect(threadsOf(two)).toEqual(['worker', 'worker', 'worker']);
     const report = JSON.parse(two.stdout);
     expect(report.totals.records).toBe(829 * 2 + report.inputs[2].records);
     expect(report.clients.length).toBeGreaterThan(20);
   });
 
-  it('a generated log split in two files (the pairing crosses files), with every report format that is text', () => {
+  it('a generated log split in two files (the pairing crosses files), with every report format that is text', async () => {
     for (const report of ['json', 'markdown']) {
-      const two = sameWithThreads(['--report', report, join(tmp, 'a.log'), join(tmp, 'b.log')]);
+      const two = await sameWithThreads(['--report', report, join(tmp, 'a.log'), join(tmp, 'b.log')]);
       expect(threadsOf(two)).toEqual(['worker', 'worker']);
     }
     // Redirects served by one "server" and followed on the other are paired across the two worker-read inputs.
-    const report = JSON.parse(cli(['analyze', '--report', 'json', '--threads', '2', join(tmp, 'a.log'), join(tmp, 'b.log')]).stdout) as {
+    const report = JSON.parse((await built(['analyze', '--report', 'json', '--threads', '2', join(tmp, 'a.log'), join(tmp, 'b.log')])).stdout) as {
       clients: { examples: { redirect: { input: string }; followUp: { input: string } | null }[] }[];
     };
     const crossing = report.clients.flatMap((c) => c.examples).filter((e) => e.followUp && e.followUp.input !== e.redirect.input);
     expect(crossing.length).toBeGreaterThan(10);
   });
 
-  it('public logs, a gzip file, stdin beside a file, a --log-format and the narrowing options', () => {
+  it('public logs, a gzip file, stdin beside a file, a --log-format and the narrowing options', async () => {
     for (const f of ['elastic__examples__Common_Data_Formats__apache_logs__apache_logs', 'tstack__lnav__test__logfile_caddy_log.0', 'tstack__lnav__test__logfile_haproxy.0', 'crowdsecurity__hub__.tests__gitlab-bf__gitlab-bf.log']) {
-      sameWithThreads(['--report', 'json', `${LOGS}${f}`]);
+      await sameWithThreads(['--report', 'json', `${LOGS}${f}`]);
     }
     const gz = join(tmp, 'capture.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(`${S}capture-combined.log`)));
-    sameWithThreads(['--report', 'json', gz, `${HAR}sitespeedio__pagexray__test__files__www.nytimes.com.har.gz`]);
-    const mixed = sameWithThreads(['--report', 'json', `${S}capture-json.log`, '-'], readFileSync(`${S}capture-combined.log`));
+    await sameWithThreads(['--report', 'json', gz, `${HAR}sitespeedio__pagexray__test__files__www.nytimes.com.har.gz`]);
+    const mixed = await sameWithThreads(['--report', 'json', `${S}capture-json.log`, '-'], readFileSync(`${S}capture-combined.log`));
     // stdin is read by a worker too (from file descriptor 0: here a pipe), gzip or not.
     expect(threadsOf(mixed)).toEqual(['worker', 'worker']);
-    expect(threadsOf(sameWithThreads(['--report', 'json', '-'], gzipSync(readFileSync(`${S}capture-json.log`))))).toEqual(['worker']);
-    const custom = sameWithThreads(['--report', 'json', '--log-format', FULL_FORMAT, `${S}capture-full.log`]);
+    expect(threadsOf(await sameWithThreads(['--report', 'json', '-'], gzipSync(readFileSync(`${S}capture-json.log`))))).toEqual(['worker']);
+    const custom = await sameWithThreads(['--report', 'json', '--log-format', FULL_FORMAT, `${S}capture-full.log`]);
     expect(threadsOf(custom)).toEqual(['worker']);
-    const mapped = sameWithThreads(['--report', 'json', '--field', 'address=remote_addr', '--field', 'userAgent=http_user_agent', `${S}capture-json.log`]);
+    const mapped = await sameWithThreads(['--report', 'json', '--field', 'address=remote_addr', '--field', 'userAgent=http_user_agent', `${S}capture-json.log`]);
     expect(threadsOf(mapped)).toEqual(['worker']);
     expect(JSON.parse(mapped.stdout).inputs[0].format).toBe('json-lines');
-    sameWithThreads(['--report', 'json', '--status', '303,307', '--since', '2026-01-01T00:00:00Z', join(tmp, 'a.log'), join(tmp, 'b.log')]);
+    await sameWithThreads(['--report', 'json', '--status', '303,307', '--since', '2026-01-01T00:00:00Z', join(tmp, 'a.log'), join(tmp, 'b.log')]);
   });
 
-  it('trace gives the same text', () => {
+  it('trace gives the same text', async () => {
     const args = ['trace', '--client', '127.0.0.34', `${S}capture-combined.log`, `${S}capture-json.log`];
-    const one = cli([...args, '--threads', '1']);
-    const two = cli([...args, '--threads', '2']);
+    const one = await built([...args, '--threads', '1']);
+    const two = await built([...args, '--threads', '2']);
     expect(one.code).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     expect(two.stdout).toContain('method-changed-after-307');
@@ -101,7 +108,7 @@ describe('reports are the same with one thread and with worker threads', () => {
 });
 
 describe('errors from a worker are the errors of one thread', () => {
-  it('a missing file, an unknown format, --strict, a corrupt gzip and a truncated HAR', () => {
+  it('a missing file, an unknown format, --strict, a corrupt gzip and a truncated HAR', async () => {
     const prose = join(tmp, 'prose.txt');
     writeFileSync(prose, 'Dear diary,\ntoday I read no logs.\n');
     const bad = join(tmp, 'bad.log');
@@ -120,7 +127,7 @@ describe('errors from a worker are the errors of one thread', () => {
       [['--report', 'json', cut], 2, /truncated HAR: read \d+ entries/],
     ];
     for (const [args, code, message] of cases) {
-      const runs = [1, 2].map((t) => cli(['analyze', '--threads', String(t), ...args]));
+      const runs = [await built(['analyze', '--threads', '1', ...args]), await built(['analyze', '--threads', '2', ...args])];
       for (const r of runs) {
         expect(r.code, r.stderr).toBe(code);
         expect(r.stderr).toMatch(message);
@@ -131,16 +138,16 @@ describe('errors from a worker are the errors of one thread', () => {
     }
   });
 
-  it('by default, workers read stdin and large files; a small file is read in the main thread', () => {
-    const small = cli(['analyze', '--log-level', 'info', '--report', 'json', `${S}capture-combined.log`]);
+  it('by default, workers read stdin and large files; a small file is read in the main thread', async () => {
+    const small = await built(['analyze', '--log-level', 'info', '--report', 'json', `${S}capture-combined.log`]);
     expect(threadsOf(small)).toEqual(['main']);
     const piped = cli(['analyze', '--log-level', 'info', '--report', 'json', '-'], readFileSync(`${S}capture-combined.log`));
     expect(threadsOf(piped)).toEqual(['worker']);
     expect(stable(piped)).toBe(stable(small).split(`"${S}capture-combined.log"`).join('"-"'));
   });
 
-  it('--threads takes a positive whole number', () => {
-    const r = cli(['analyze', '--threads', '0', `${S}capture-combined.log`]);
+  it('--threads takes a positive whole number', async () => {
+    const r = await built(['analyze', '--threads', '0', `${S}capture-combined.log`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--threads');
   });

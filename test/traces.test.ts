@@ -15,7 +15,7 @@ import { analyzeFiles } from '../src/run.js';
 import { openSource } from '../src/source.js';
 import type { AuditReport } from '../src/report.js';
 import { jsonMemory } from '../bench/json-memory.js';
-import { cli } from './exec.js';
+import { run } from './exec.js';
 import { FIXTURES, iso, lines } from './helpers.js';
 
 const SAMPLES = new URL('../samples/', import.meta.url).pathname;
@@ -301,7 +301,7 @@ describe('Zipkin, Jaeger, Cloud Logging, Cloudflare, ECS, ingress-nginx (fixture
 
 describe('the command line', () => {
   it('`formats` lists the document formats; --input-format names one; --follow refuses one', async () => {
-    const r = cli(['formats']);
+    const r = await run(['formats']);
     for (const name of ['otlp', 'zipkin', 'jaeger', 'gcp-logging-array', 'elasticsearch', 'gcp-logging', 'cloudflare', 'ecs', 'ingress-nginx']) {
       expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
     }
