@@ -267,6 +267,9 @@ export class PairingEngine {
   /** Counts what the target models were taught: an open redirect's `learned` is current while this is unchanged. */
   private lessonsLearnt = 0;
   private readonly delays: DelayModel;
+  /** The scheme and host of the last request (see `push`). */
+  private lastHost = '';
+  private lastScheme = '';
   /** Scheme and host pairs seen served by these logs (`https://shop.example`). */
   private readonly origins = new Set<string>();
   /** What the current batch of decisions taught, applied when the batch is done. */
@@ -304,7 +307,12 @@ export class PairingEngine {
 
   push(r: HttpRecord): void {
     if (r.time > this.watermark) this.advance(r.time);
-    if (r.scheme && r.host) this.served(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
+    // (Consecutive requests are nearly always to the same origin: its name is built once for a run of them.)
+    if (r.scheme && r.host && (r.host !== this.lastHost || r.scheme !== this.lastScheme)) {
+      this.served(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
+      this.lastHost = r.host;
+      this.lastScheme = r.scheme;
+    }
     const addrKey = clientAddress(r, this.opts.clientKey);
     const ua = r.userAgent ?? '';
     let addr = this.addrs.get(addrKey);
