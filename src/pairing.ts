@@ -44,6 +44,7 @@ import {
 import { normalisePath } from './routes.js';
 import { improve, contested, OVERLAP } from './assignment.js';
 import { nearby, UrlIndex, SCAN_AFTER, SCAN_BEFORE } from './candidates.js';
+import { delayOf, leadOf, sentAt, sentLater } from './instants.js';
 import {
   behaviour,
   cmp,
@@ -283,6 +284,8 @@ export class PairingEngine {
   private recent: Ident[] = [];
   private recentT: number[] = [];
   private recentHead = 0;
+  /** How far back redirects reached when logged, in this window and the one before (see `reached`). */
+  private reach = { now: 0, before: 0, until: Number.NEGATIVE_INFINITY };
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
   private readonly runs: { time: number; n: number }[] = [];
 
@@ -345,7 +348,7 @@ export class PairingEngine {
         for (const o of waiting) {
           if (o.ident !== id) {
             if (Math.abs(r.time - o.item.t) <= OTHER_AGENT_MS && matches(o.target!, r)) o.others!.push(item);
-          } else if (item.t >= o.item.t) {
+          } else if (sentLater(o.item, item) >= 0) {
             mine = o;
             n++;
           }
@@ -359,8 +362,8 @@ export class PairingEngine {
     }
     if (id.open.length > 0) this.notice(id, item);
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
-    else if (id.open.length === 0) this.prune(id, this.watermark - this.opts.reorderMs - 1000);
-    this.forget(this.watermark - this.opts.reorderMs - 1000);
+    else if (id.open.length === 0) this.prune(id, this.keepFrom());
+    this.forget(this.keepFrom());
   }
 
   /**
@@ -372,7 +375,7 @@ export class PairingEngine {
   private compact(id: Ident): void {
     const items = id.items;
     const keep = new Uint8Array(items.length);
-    const recent = lowerBound(items, this.watermark - this.opts.reorderMs - 1000);
+    const recent = lowerBound(items, this.keepFrom());
     keep.fill(1, recent);
     for (const o of id.open) {
       const at = lowerBound(items, o.item.t);
@@ -413,7 +416,7 @@ export class PairingEngine {
 
   /** `c` may follow `x`: `x` can be decided once the clock passes the earliest such request (whatever the order). */
   private candidate(x: Open, c: Item): void {
-    if (c === x.item || c.t < x.item.t - this.opts.reorderMs) return;
+    if (c === x.item || sentLater(x.item, c) < -this.opts.reorderMs) return;
     // Without Location, only where the route's target is learnt already (or a trailing slash): a redirect that
     // has only its tokens to go on waits for its window, while the population teaches its route.
     if (x.target ? !matches(x.target, c.rec) : (this.prepare(x), !this.learntFit(x, c.rec))) return;
@@ -432,11 +435,12 @@ export class PairingEngine {
     this.learnDue(time - OBSERVE_MS - this.opts.reorderMs);
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
     this.settle(time);
+    if (time >= this.reach.until) this.reach = { now: 0, before: this.reach.now, until: time + this.opts.windowMs };
     // Every 10 s of log time, once as many clients were created since the last sweep as were live after it
     // (a walk over every client costs as much as the clients it can drop; a quiet client's requests are gone
     // already, see `forget`), and at least every minute.
     if (time >= this.sweepAt && (this.created >= this.live || time >= this.sweepAt + 50_000)) {
-      this.sweep(time - this.opts.reorderMs - 1000);
+      this.sweep(this.keepFrom());
       this.sweepAt = time + 10_000;
     }
   }
@@ -490,10 +494,13 @@ export class PairingEngine {
     this.queue.push(o);
     if (!target) this.toObserve.push(o);
     this.openN++;
-    // Requests logged before it (within the reorder allowance) may be its follow-up too: the latest few.
+    // Requests logged before it (within the reorder allowance of when it was sent) may be its follow-up too: the
+    // latest few.
+    this.reached(item);
     const items = id.items;
+    const from = sentAt(item) - this.opts.reorderMs;
     for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
-      if (items[i]!.t < item.t - this.opts.reorderMs) break;
+      if (items[i]!.t < from) break;
       // (Requests logged while another redirect of the client was open are kept already.)
       if (items[i] !== item && id.open.length === 1) keep(items[i]!.rec, id, this.opts.clientKey);
       this.candidate(o, items[i]!);
@@ -599,7 +606,7 @@ export class PairingEngine {
     const hi = due[due.length - 1]!.item.t + W;
     const dueSet = new Set(due);
     // The redirects still waiting, which may want the same requests (narrowed below to those that can).
-    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && o.item.t - back <= hi);
+    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && sentAt(o.item) - back <= hi);
     // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
     if (cutoff === FORCED) contenders = contenders.slice(0, 8);
     const items = id.items;
@@ -610,11 +617,15 @@ export class PairingEngine {
     const wanted = new Set<Item>();
     // Many redirects at once (a busy client, the end of the input): its requests indexed by URL once, each
     // redirect then looks only at the URLs that can fit it. A few: the requests around each.
-    const index = due.length >= INDEX_FROM ? new UrlIndex(items, due[0]!.item.t - back, hi) : null;
+    let leads = 0;
+    for (const x of due) leads = Math.max(leads, leadOf(x.item));
+    const index = due.length >= INDEX_FROM ? new UrlIndex(items, due[0]!.item.t - leads - back, hi) : null;
     for (const x of due) {
       const t0 = x.item.t;
+      // Back from when it was sent (a redirect logged long after it was sent, its body discarded first).
+      const lead = leadOf(x.item);
       this.prepare(x);
-      const around = index ? index.candidates(x, t0 - back, t0 + W) : nearby(items, t0, back, W);
+      const around = index ? index.candidates(x, t0 - lead - back, t0 + W) : nearby(items, t0, back + lead, W);
       const list = this.edgesOf(x, around);
       for (const e of list) wanted.add(e.c);
       byX.set(x, list);
@@ -628,8 +639,9 @@ export class PairingEngine {
       for (const x of contenders) {
         // A redirect later than every wanted request (by more than the reorder allowance) cannot claim one, nor
         // can one that no wanted request could fit (checked cheaply first); of the others, the nearest few.
-        if (x.item.t - back > last) continue;
-        const mine = pool.filter((c) => c.t >= x.item.t - back && c.t <= x.item.t + W);
+        const from = sentAt(x.item) - back;
+        if (from > last) continue;
+        const mine = pool.filter((c) => c.t >= from && c.t <= x.item.t + W);
         this.prepare(x);
         if (!mine.some((c) => (x.target ? matches(x.target, c.rec) : this.mayFit(x, c.rec)))) continue;
         if (++scored > 2 * due.length + 8) break;
@@ -641,7 +653,7 @@ export class PairingEngine {
     edges.sort(
       (a, b) =>
         b.score - a.score ||
-        Math.abs(a.c.t - a.x.item.t) - Math.abs(b.c.t - b.x.item.t) ||
+        Math.abs(delayOf(a.x.item, a.c)) - Math.abs(delayOf(b.x.item, b.c)) ||
         compareItems(a.x.item, b.x.item) ||
         compareItems(a.c, b.c),
     );
@@ -659,7 +671,8 @@ export class PairingEngine {
       out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
     }
     id.open = id.open.filter((o) => !o.decided);
-    const from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
+    const keep = this.keepFrom();
+    const from = id.open.length ? Math.min(sentAt(id.open[0]!.item) - back - 1000, this.lag() > 0 ? keep : Number.POSITIVE_INFINITY) : keep;
     this.prune(id, from);
   }
 
@@ -675,7 +688,6 @@ export class PairingEngine {
 
   /** The accepted pairs of `x` with these requests (in time order), the first of each kind after it favoured. */
   private edgesOf(x: Open, around: Item[]): Edge[] {
-    const t0 = x.item.t;
     this.prepare(x);
     this.templates.clear();
     const list: Edge[] = [];
@@ -684,10 +696,10 @@ export class PairingEngine {
       const e = this.evidence(x, c);
       if (e) list.push(e);
     }
-    // The first request after the redirect that fits, of those that fit alike, is the likelier follow-up.
+    // The first request sent after the redirect that fits, of those that fit alike, is the likelier follow-up.
     const firsts = new Set<string>();
-    for (const e of list) {
-      if (e.c.t < t0 || firsts.has(e.key)) continue;
+    for (const e of bySending(list)) {
+      if (sentLater(x.item, e.c) < 0 || firsts.has(e.key)) continue;
       firsts.add(e.key);
       e.score += x.target ? FIRST.exact : FIRST.inferred;
     }
@@ -727,12 +739,17 @@ export class PairingEngine {
   private evidence(x: Open, c: Item): Edge | null {
     const r = x.item.rec;
     const f = c.rec;
-    const d = c.t - x.item.t;
+    // How long after the redirect's answer it was sent, and whether it was sent after the redirect at all (the
+    // two differ where the log has durations: src/instants.ts).
+    const d = delayOf(x.item, c);
+    const after = sentLater(x.item, c);
+    // Sent before the redirect by more than the reorder allowance (known where durations are logged).
+    if (after < -this.opts.reorderMs) return null;
     if (x.target) {
       if (x.blind && (f.scheme === null || f.host === null)) return null;
       if (matches(x.target, f)) {
         // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
-        if (d <= 0 && leadsTo(f, r)) return null;
+        if (after <= 0 && leadsTo(f, r)) return null;
         return { x, c, score: 20 + this.delays.score(d), misresolved: false, key: '' };
       }
       if (r.location !== null && requestedVerbatim(r.location, f)) {
@@ -740,7 +757,7 @@ export class PairingEngine {
       }
       return null;
     }
-    if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
+    if (after <= 0 && isRedirect(f.status)) return null; // a redirect sent before cannot be told from a predecessor
     // Most requests near a redirect have no strong clue at all: ruled out before any template is built.
     if (!this.mayFit(x, f)) return null;
     const template = this.templateOf(x, c);
@@ -897,7 +914,7 @@ export class PairingEngine {
   /** The delay of a decided pair, learnt after the batch (decisions of one batch all see the same model). */
   private learn(x: Open, followUp: Item | null, sure: boolean): void {
     if (!followUp || !sure) return;
-    const d = followUp.t - x.item.t;
+    const d = delayOf(x.item, followUp);
     this.lessons.push(() => this.delays.learn(d));
     // An absolute Location followed to another path shows its origin is served here (a followed http → https
     // to the same path shows nothing: the request may have been the client asking again).
@@ -909,22 +926,16 @@ export class PairingEngine {
    * for first after it (the population's vote).
    */
   private observe(x: Open): void {
-    const r = x.item.rec;
     if (x.target || x.observed) return; // learnt when it arrived, or already
     x.observed = true;
-    // The first requests after it, those carrying its tokens first: a busy client (a crawler, an office, an
+    // The first requests sent after it, those carrying its tokens first: a busy client (a crawler, an office, an
     // API client with requests in flight) often sends something else between a redirect and its follow-up,
     // and a request that carries the redirect's id is the likelier follow-up.
     const seen: string[] = [];
     const other: string[] = [];
-    const items = x.ident.items;
     const tokens = x.tokens!.size > 0;
-    for (let i = lowerBound(items, x.item.t), k = 0; i < items.length && k < (tokens ? OBSERVE_N : 3); i++) {
-      const c = items[i]!.rec;
-      if (c === r) continue;
-      if (items[i]!.t > x.item.t + OBSERVE_MS) break;
-      k++;
-      const t = templateOf(x.tokens!, c.target);
+    for (const c of firstSentAfter(x.ident.items, x.item, OBSERVE_MS, tokens ? OBSERVE_N : 3)) {
+      const t = templateOf(x.tokens!, c.rec.target);
       if (tokens && carried(t) > 0) seen.push(t);
       else if (other.length < 3) other.push(t);
     }
@@ -976,6 +987,29 @@ export class PairingEngine {
     return { client: id.client, redirect: item.rec, chain: chain.id, hop: chain.hops };
   }
 
+  /**
+   * A redirect that reached back when it was logged: sent long before its line (a body discarded first, in nginx's
+   * completion order), or its line written long after the clock had moved on (Apache's `%t`, the start). For a
+   * while after, clients' requests are kept that much longer, so that the next such redirect finds its follow-up.
+   * Known only where the record has a duration and says which instant its time is.
+   */
+  private reached(item: Item): void {
+    const r = item.rec;
+    if (r.timeIs === null || r.duration === null) return;
+    const back = Math.min(this.opts.windowMs, this.watermark - sentAt(item));
+    if (back > this.reach.now) this.reach.now = back;
+  }
+
+  /** How far the redirects of the last window or two reached back (see `reached`). */
+  private lag(): number {
+    return Math.max(this.reach.now, this.reach.before);
+  }
+
+  /** Requests of a client with nothing open are kept from here on: what a redirect logged next may claim. */
+  private keepFrom(): number {
+    return this.watermark - this.opts.reorderMs - 1000 - this.lag();
+  }
+
   /** Drops the client's requests older than `before` (kept: those its open redirects may still claim). */
   private prune(id: Ident, before: number): void {
     const items = id.items;
@@ -997,6 +1031,41 @@ export class PairingEngine {
     this.live = live;
     this.created = 0;
   }
+}
+
+/**
+ * The client's first `n` requests sent after `x` (within `ms` of its logged time), in the order they were sent:
+ * what the population learns a route leads to. Requests logged before `x` count where durations show that they
+ * were sent after it.
+ */
+function firstSentAfter(items: Item[], x: Item, ms: number, n: number): Item[] {
+  const out: Item[] = [];
+  const from = sentAt(x);
+  // At most a few dozen requests looked at, the `n` sent first kept.
+  for (let i = lowerBound(items, from), k = 0; i < items.length && k < 64; i++) {
+    const c = items[i]!;
+    if (c.t > x.t + ms) break;
+    if (c === x || sentLater(x, c) < 0) continue;
+    k++;
+    if (out.length === n && !(sentAt(c) < sentAt(out[n - 1]!))) {
+      // Without durations the requests come in the order they were sent: the first `n` are the ones.
+      if (leadOf(c) === 0 && leadOf(x) === 0 && out.every((o) => leadOf(o) === 0)) break;
+      continue;
+    }
+    out.push(c);
+    if (out.length > 1) bySending(out);
+    if (out.length > n) out.pop();
+  }
+  return out;
+}
+
+/** Sorts requests (or pairs by their request) by when they were sent, keeping the order of equals (time order). */
+function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
+  const at = (v: T) => sentAt('c' in v ? v.c : v);
+  for (let i = 1; i < list.length; i++) {
+    if (at(list[i]!) < at(list[i - 1]!)) return list.sort((a, b) => at(a) - at(b));
+  }
+  return list;
 }
 
 const NO_TOKENS = new Map<string, string>();
