@@ -49,6 +49,18 @@ export function sentLater(x: Item, c: Item): number {
 }
 
 /**
+ * Whether `c` may have been sent after `x` was: where a start is worked out from a time cut to the second (less a
+ * duration), two starts less than that second apart cannot be told in order; else as `sentLater` says (the order
+ * of the logged times where neither has a duration).
+ */
+export function maybeSentAfter(x: Item, c: Item): boolean {
+  const d = sentLater(x, c);
+  if (d >= 0) return true;
+  const cut = (leadOf(x) > 0 && x.rec.time % 1000 === 0) || (leadOf(c) > 0 && c.rec.time % 1000 === 0);
+  return cut && d > -1000;
+}
+
+/**
  * How long after the redirect `x` was answered the request `c` was sent: negative when it was sent before `x`
  * was (within the reorder allowance a log in completion order or a skewed clock explains); a request sent while
  * `x` was under way counts as sent just before its answer (-1 ms), where the allowance for completion order

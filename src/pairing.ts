@@ -28,7 +28,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf } from './evidence.js';
+import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -44,7 +44,7 @@ import {
 import { normalisePath } from './routes.js';
 import { improve, contested, OVERLAP } from './assignment.js';
 import { nearby, UrlIndex, SCAN_AFTER, SCAN_BEFORE } from './candidates.js';
-import { delayOf, leadOf, sentAt, sentLater } from './instants.js';
+import { delayOf, leadOf, maybeSentAfter, sentAt, sentLater } from './instants.js';
 import {
   behaviour,
   cmp,
@@ -167,6 +167,10 @@ export const DEFAULT_PAIRING: PairingOptions = {
 
 /** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
 const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
+/** A route seen this often with redirects written after their follow-up's request is taken to do so (`loggedEarly`). */
+const LATE_SEEN = 1;
+/** How long a redirect that reached back keeps requests longer (see `reached`): the log's habit, not one minute's. */
+const REACH_MS = 10 * 60_000;
 /** How long past a candidate follow-up (and the reorder allowance) a redirect waits before it is decided early. */
 const SETTLE_MS = 1000;
 /** With this many redirects decided at once, a client's requests are indexed by URL. */
@@ -286,6 +290,11 @@ export class PairingEngine {
   private recentHead = 0;
   /** How far back redirects reached when logged, in this window and the one before (see `reached`). */
   private reach = { now: 0, before: 0, until: Number.NEGATIVE_INFINITY };
+  /**
+   * Routes whose redirects were seen written after a request that fits them, how often (see `loggedEarly`): kept
+   * with the route's model, and forgotten with it.
+   */
+  private readonly lateRoutes = new WeakMap<Model, number>();
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
   private readonly runs: { time: number; n: number }[] = [];
 
@@ -420,7 +429,9 @@ export class PairingEngine {
     // Without Location, only where the route's target is learnt already (or a trailing slash): a redirect that
     // has only its tokens to go on waits for its window, while the population teaches its route.
     if (x.target ? !matches(x.target, c.rec) : (this.prepare(x), !this.learntFit(x, c.rec))) return;
-    const ready = Math.max(c.t, x.item.t) + this.opts.reorderMs + SETTLE_MS;
+    // A request sent long before its line was written (an upload) may be wanted by a redirect sent about when it
+    // was, whose line (its body discarded first) comes about as late again: waited for.
+    const ready = Math.max(c.t + leadOf(c), x.item.t) + this.opts.reorderMs + SETTLE_MS;
     if (x.ready === 0) this.early.push(x);
     if (x.ready === 0 || ready < x.ready) x.ready = ready;
   }
@@ -435,7 +446,7 @@ export class PairingEngine {
     this.learnDue(time - OBSERVE_MS - this.opts.reorderMs);
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
     this.settle(time);
-    if (time >= this.reach.until) this.reach = { now: 0, before: this.reach.now, until: time + this.opts.windowMs };
+    if (time >= this.reach.until) this.reach = { now: 0, before: this.reach.now, until: time + REACH_MS };
     // Every 10 s of log time, once as many clients were created since the last sweep as were live after it
     // (a walk over every client costs as much as the clients it can drop; a quiet client's requests are gone
     // already, see `forget`), and at least every minute.
@@ -513,7 +524,10 @@ export class PairingEngine {
   }
 
   /** Decides, in one batch, the redirects whose candidate follow-up was logged long enough before `time`. */
-  private settle(time: number): void {
+  private settle(now: number): void {
+    // A redirect that competes for the same request may be logged as late as the latest redirects reached back
+    // (an upload's redirect, written once its body was discarded): waited for that long too.
+    const time = now - this.lag();
     // Every redirect ready by now, whatever order they were noticed in (the order of the inputs must not matter).
     if (this.early.length === 0 || !this.early.some((x) => x.ready < time)) return;
     const ready: Open[] = [];
@@ -671,8 +685,7 @@ export class PairingEngine {
       out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
     }
     id.open = id.open.filter((o) => !o.decided);
-    const keep = this.keepFrom();
-    const from = id.open.length ? Math.min(sentAt(id.open[0]!.item) - back - 1000, this.lag() > 0 ? keep : Number.POSITIVE_INFINITY) : keep;
+    const from = id.open.length ? sentAt(id.open[0]!.item) - back - 1000 - this.reachBack() : this.keepFrom();
     this.prune(id, from);
   }
 
@@ -699,7 +712,7 @@ export class PairingEngine {
     // The first request sent after the redirect that fits, of those that fit alike, is the likelier follow-up.
     const firsts = new Set<string>();
     for (const e of bySending(list)) {
-      if (sentLater(x.item, e.c) < 0 || firsts.has(e.key)) continue;
+      if (!maybeSentAfter(x.item, e.c) || firsts.has(e.key)) continue;
       firsts.add(e.key);
       e.score += x.target ? FIRST.exact : FIRST.inferred;
     }
@@ -762,11 +775,9 @@ export class PairingEngine {
     if (!this.mayFit(x, f)) return null;
     const template = this.templateOf(x, c);
     const learned = x.learned;
-    // The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id.
-    const exactFit = learned !== null && !learned.coarse && template === learned.template;
-    const fits =
-      exactFit ||
-      (learned !== null && (learned.coarse || endsInId(learned.template)) && coarseOf(template) === coarseOf(learned.template));
+    const fit = templateFit(learned, template);
+    const exactFit = fit === 'exact';
+    const fits = fit !== null;
     // Asking for the same URL again follows only a route known to redirect to itself (an empty Location).
     if (sameRequestUrl(f, r) && !fits) return null;
     let score = this.delays.score(d);
@@ -858,6 +869,8 @@ export class PairingEngine {
       : (nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
           (c) => c !== x.item && !c.claimed && c.rec.method === r.method && sameRequestUrl(c.rec, r),
         )?.rec ?? null);
+    const early = openAtEnd ? null : this.loggedEarly(x);
+    if (early !== null) return { kind: 'undetermined', ...at, mode, target: x.target ? targetText(x.target) : null, confidence: 0, reason: early };
     if (x.target) {
       const target = targetText(x.target);
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
@@ -963,6 +976,39 @@ export class PairingEngine {
   }
 
 
+  /**
+   * Why an unsafe request's redirect that nothing followed may have been followed all the same, in a log without
+   * its duration (docs/semantics.md, 3.5): a request that fits it was logged before it, earlier than the reorder
+   * allowance, or other redirects of its route were. A server that answered at once and wrote the redirect's line
+   * only once it had read or discarded the request's body (a slow upload) does that, and the log cannot tell when
+   * the redirect was sent. With the duration it can. Null when nothing says so.
+   */
+  private loggedEarly(x: Open): string | null {
+    const r = x.item.rec;
+    if (isSafe(r.method) || r.bodySize === 0 || (r.duration !== null && r.timeIs !== null)) return null;
+    if ((this.lateRoutes.get(x.route) ?? 0) >= LATE_SEEN) return LATE_ROUTE;
+    if (!x.target) this.prepare(x);
+    const items = x.ident.items;
+    const to = x.item.t - this.opts.reorderMs;
+    for (let i = lowerBound(items, to) - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
+      const c = items[i]!;
+      if (c.t < x.item.t - this.opts.windowMs) break;
+      if (c.claimed || c === x.item) continue;
+      if (x.target ? matches(x.target, c.rec) : templateFit(x.learned, templateOf(x.tokens!, c.rec.target)) !== null) {
+        // Clearly earlier (by more than a second cut from the times can explain), again and again: this log writes
+        // the route's redirects that late. Requests are kept longer (see `reached`), and the route's redirects are
+        // not taken as unfollowed any more.
+        const gap = x.item.t - c.t;
+        if (gap > this.opts.reorderMs + 1000) {
+          this.reach.now = Math.max(this.reach.now, Math.min(this.opts.windowMs, gap));
+          this.lateRoutes.set(x.route, (this.lateRoutes.get(x.route) ?? 0) + 1);
+        }
+        return LOGGED_EARLY;
+      }
+    }
+    return null;
+  }
+
   /** The client sent something after the redirect (so at the end of input it did move on). */
   private sentAfter(x: Open): boolean {
     const items = x.ident.items;
@@ -991,7 +1037,8 @@ export class PairingEngine {
    * A redirect that reached back when it was logged: sent long before its line (a body discarded first, in nginx's
    * completion order), or its line written long after the clock had moved on (Apache's `%t`, the start). For a
    * while after, clients' requests are kept that much longer, so that the next such redirect finds its follow-up.
-   * Known only where the record has a duration and says which instant its time is.
+   * Known where the record has a duration and says which instant its time is; without, from a request that fits
+   * an unfollowed redirect logged before it (`loggedEarly`).
    */
   private reached(item: Item): void {
     const r = item.rec;
@@ -1005,9 +1052,17 @@ export class PairingEngine {
     return Math.max(this.reach.now, this.reach.before);
   }
 
+  /**
+   * How much longer than the reorder allowance requests are kept: while redirects reach back, twice as far as the
+   * furthest of late (the next may reach further), at most a window; else nothing.
+   */
+  private reachBack(): number {
+    return Math.min(this.opts.windowMs, 2 * this.lag());
+  }
+
   /** Requests of a client with nothing open are kept from here on: what a redirect logged next may claim. */
   private keepFrom(): number {
-    return this.watermark - this.opts.reorderMs - 1000 - this.lag();
+    return this.watermark - this.opts.reorderMs - 1000 - this.reachBack();
   }
 
   /** Drops the client's requests older than `before` (kept: those its open redirects may still claim). */
@@ -1069,6 +1124,18 @@ function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
 }
 
 const NO_TOKENS = new Map<string, string>();
+
+/** The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id. */
+function templateFit(learned: Learned | null, template: string): 'exact' | 'near' | null {
+  if (learned === null) return null;
+  if (!learned.coarse && template === learned.template) return 'exact';
+  return (learned.coarse || endsInId(learned.template)) && coarseOf(template) === coarseOf(learned.template) ? 'near' : null;
+}
+
+const LOGGED_EARLY =
+  'a request that fits it was logged before it, earlier than the reorder allowance: the server may have answered at once and written the redirect only after reading the request body (log $request_time or %D to decide)';
+const LATE_ROUTE =
+  'this route\'s redirects have been written after requests that follow them, earlier than the reorder allowance (a request body read or discarded first): its follow-up may be logged before it (log $request_time or %D to decide)';
 
 /** A template's text before its first placeholder (`/orders/{p2}/done` → `/orders/`). */
 function literalPrefix(template: string): string {
