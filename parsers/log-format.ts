@@ -419,7 +419,8 @@ export function compileLogFormat(
         case 'msec':
         case 'epoch_ms':
         case 'epoch_us': {
-          const t = Number(v) * (field === 'msec' ? 1000 : field === 'epoch_ms' ? 1 : 0.001);
+          const n = Number(v);
+          const t = field === 'msec' ? n * 1000 : field === 'epoch_ms' ? n : n / 1000;
           if (v === '' || !Number.isFinite(t)) return `bad time "${v}"`;
           rec.time = t;
           break;

@@ -13,6 +13,7 @@
  *   log the request only once it has read or discarded the rest, seconds later; a request sent while the
  *   redirect was under way was sent at once, just as one logged shortly before it in completion order.
  */
+import type { HttpRecord } from '../core/model.js';
 import type { Item } from './pairing-state.js';
 
 /**
@@ -21,8 +22,7 @@ import type { Item } from './pairing-state.js';
  * of the lines (completion order within a second) says more than a start worked out to the millisecond from a
  * time that was cut to the second.
  */
-function span(c: Item): number {
-  const r = c.rec;
+function span(r: HttpRecord): number {
   const d = r.duration;
   if (d === null || r.timeIs === null || !(d > 0)) return 0;
   return d >= 1000 || r.time % 1000 !== 0 ? d : 0;
@@ -30,12 +30,17 @@ function span(c: Item): number {
 
 /** When the client sent the request: its start (the logged time less the duration where the time is the end). */
 export function sentAt(c: Item): number {
-  return c.rec.timeIs === 'end' ? c.t - span(c) : c.t;
+  return c.t - recordLead(c.rec);
+}
+
+/** How much earlier than its logged time a request was sent (0 where that is not known). */
+export function recordLead(r: HttpRecord): number {
+  return r.timeIs === 'end' ? span(r) : 0;
 }
 
 /** When the answer was done: its end (the logged time plus the duration where the time is the start). */
 export function doneAt(c: Item): number {
-  return c.rec.timeIs === 'start' ? c.t + span(c) : c.t;
+  return c.rec.timeIs === 'start' ? c.t + span(c.rec) : c.t;
 }
 
 /** How much earlier than its logged time the request was sent (0 where that is not known). */

@@ -44,7 +44,7 @@ import {
 import { normalisePath } from './routes.js';
 import { improve, contested, OVERLAP } from './assignment.js';
 import { nearby, UrlIndex, SCAN_AFTER, SCAN_BEFORE } from './candidates.js';
-import { delayOf, leadOf, maybeSentAfter, sentAt, sentLater } from './instants.js';
+import { delayOf, leadOf, maybeSentAfter, recordLead, sentAt, sentLater } from './instants.js';
 import {
   behaviour,
   cmp,
@@ -315,6 +315,8 @@ export class PairingEngine {
   }
 
   push(r: HttpRecord): void {
+    // Before the clock moves on (and sweeps): a redirect sent long before its line keeps what it may claim.
+    if (!r.internal && isRedirect(r.status)) this.reached(r);
     if (r.time > this.watermark) this.advance(r.time);
     if (r.scheme && r.host) this.served(`${r.scheme.toLowerCase()}://${stripPort(r.host)}`);
     const addrKey = clientAddress(r, this.opts.clientKey);
@@ -507,7 +509,6 @@ export class PairingEngine {
     this.openN++;
     // Requests logged before it (within the reorder allowance of when it was sent) may be its follow-up too: the
     // latest few.
-    this.reached(item);
     const items = id.items;
     const from = sentAt(item) - this.opts.reorderMs;
     for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
@@ -1040,10 +1041,9 @@ export class PairingEngine {
    * Known where the record has a duration and says which instant its time is; without, from a request that fits
    * an unfollowed redirect logged before it (`loggedEarly`).
    */
-  private reached(item: Item): void {
-    const r = item.rec;
+  private reached(r: HttpRecord): void {
     if (r.timeIs === null || r.duration === null) return;
-    const back = Math.min(this.opts.windowMs, this.watermark - sentAt(item));
+    const back = Math.min(this.opts.windowMs, Math.max(this.watermark, r.time) - (r.time - recordLead(r)));
     if (back > this.reach.now) this.reach.now = back;
   }
 
