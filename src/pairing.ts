@@ -193,6 +193,8 @@ const ACCEPT = 6;
  * it anything short of a clear lead does.
  */
 const MARGIN = { exact: 0.5, inferred: 1.5 };
+/** The next request of the redirect's trace: as strong a clue as the URL with a slash (docs/semantics.md, 3.3). */
+const SAME_TRACE = 8;
 /** Of candidates that fit alike (the same URL, or the same template), the first after the redirect gets this. */
 const FIRST = { exact: 1, inferred: 2 };
 /** Inferred pairs this sure teach the delay model. */
@@ -288,6 +290,8 @@ export class PairingEngine {
   private recent: Ident[] = [];
   private recentT: number[] = [];
   private recentHead = 0;
+  /** The first request of the redirect being scored's trace sent after it (see `nextInTrace`). */
+  private traceNext: Item | null = null;
   /** How far back redirects reached when logged, in this window and the one before (see `reached`). */
   private reach = { now: 0, before: 0, until: Number.NEGATIVE_INFINITY };
   /**
@@ -704,6 +708,7 @@ export class PairingEngine {
   private edgesOf(x: Open, around: Item[]): Edge[] {
     this.prepare(x);
     this.templates.clear();
+    this.traceNext = nextInTrace(x.item, around);
     const list: Edge[] = [];
     for (const c of around) {
       if (c === x.item || c.claimed) continue;
@@ -726,6 +731,7 @@ export class PairingEngine {
    * names the redirect. Anything else scores below what a pair needs, whatever its template.
    */
   private mayFit(x: Open, f: HttpRecord): boolean {
+    if (f.traceId !== null && f.traceId === x.item.rec.traceId) return true;
     const target = f.target;
     if (x.learned && target.startsWith(x.prefix)) return true;
     for (const k of x.tokens!.keys()) if (target.includes(k)) return true;
@@ -761,13 +767,15 @@ export class PairingEngine {
     if (after < -this.opts.reorderMs) return null;
     if (x.target) {
       if (x.blind && (f.scheme === null || f.host === null)) return null;
+      // The next request of the redirect's trace, among requests to the Location, is the one that followed it.
+      const trace = c === this.traceNext ? SAME_TRACE : 0;
       if (matches(x.target, f)) {
         // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
         if (after <= 0 && leadsTo(f, r)) return null;
-        return { x, c, score: 20 + this.delays.score(d), misresolved: false, key: '' };
+        return { x, c, score: 20 + this.delays.score(d) + trace, misresolved: false, key: '' };
       }
       if (r.location !== null && requestedVerbatim(r.location, f)) {
-        return { x, c, score: 15 + this.delays.score(d), misresolved: true, key: 'verbatim' };
+        return { x, c, score: 15 + this.delays.score(d) + trace, misresolved: true, key: 'verbatim' };
       }
       return null;
     }
@@ -796,6 +804,12 @@ export class PairingEngine {
     }
     if (f.referer !== null && refererNames(f.referer, r)) {
       score += 6;
+      strong = true;
+    }
+    // The next request of the redirect's own trace (an instrumented client carried the trace across the hop),
+    // unless the route is known to lead elsewhere.
+    if (c === this.traceNext && (!learned || fits)) {
+      score += SAME_TRACE;
       strong = true;
     }
     const n = x.tokens!.size === 0 ? 0 : carried(template);
@@ -1124,6 +1138,22 @@ function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
 }
 
 const NO_TOKENS = new Map<string, string>();
+
+/**
+ * The first request sent after `x` (of `around`, in time order) that belongs to `x`'s trace: an instrumented
+ * client that follows a redirect sends the follow-up within the trace of the request redirected, and before any
+ * other request of that trace (the hops of a follow loop are in sequence). Null without a trace.
+ */
+function nextInTrace(x: Item, around: Item[]): Item | null {
+  const trace = x.rec.traceId;
+  if (trace === null) return null;
+  let next: Item | null = null;
+  for (const c of around) {
+    if (c === x || c.rec.traceId !== trace || !maybeSentAfter(x, c)) continue;
+    if (next === null || sentAt(c) < sentAt(next)) next = c;
+  }
+  return next;
+}
 
 /** The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id. */
 function templateFit(learned: Learned | null, template: string): 'exact' | 'near' | null {
