@@ -37,6 +37,13 @@ export interface HttpRecord {
   referer: string | null;
   /** Time the server took, in milliseconds; null when unknown. */
   duration: number | null;
+  /**
+   * Which instant `time` is: `start` (the request was received or sent: Apache `%t`, a HAR's `startedDateTime`, a
+   * span's start), `end` (the response was complete and the line written: nginx `$time_local`, `$msec`, Caddy's
+   * `ts`), or null where the format does not say (the `combined` preset is written by nginx and Apache alike).
+   * With `duration` it gives the other instant (`sentAt`, `doneAt` in src/instants.ts).
+   */
+  timeIs: 'start' | 'end' | null;
   /** Response headers relevant to caching of a redirect, when known (HAR, or logged). */
   cacheControl: string | null;
   expires: string | null;
@@ -110,6 +117,7 @@ export function emptyRecord(input: number, line: number): HttpRecord {
     bodySize: null,
     referer: null,
     duration: null,
+    timeIs: null,
     cacheControl: null,
     expires: null,
     internal: false,

@@ -45,6 +45,7 @@ let compiled: CompiledFormat[] | null = null;
 
 /** The presets, compiled once. */
 export function accessLogPresets(): CompiledFormat[] {
-  compiled ??= ACCESS_LOG_PRESETS.map((p) => compileLogFormat(p.name, p.format, p.syntax ?? 'apache', p.description));
+  // Written in Apache's syntax, read for nginx's logs too: `%t` is not known to be the start ('either').
+  compiled ??= ACCESS_LOG_PRESETS.map((p) => compileLogFormat(p.name, p.format, p.syntax ?? 'either', p.description));
   return compiled;
 }

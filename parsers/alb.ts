@@ -62,6 +62,8 @@ function parse(line: string, input: number, lineNo: number): HttpRecord | string
   if (Number.isNaN(status)) return `bad elb_status_code "${sv}"`;
   const rec = emptyRecord(input, lineNo);
   rec.time = time;
+  // `time` is when the load balancer sent the response; the three processing times run up to it.
+  rec.timeIs = 'end';
   rec.status = status;
   const client = at(F.client)!;
   rec.address = client === '-' ? '-' : stripPort(client);

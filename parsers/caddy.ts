@@ -64,6 +64,8 @@ function parse(line: string, input: number, lineNo: number): HttpRecord | string
     const t = timeToMs(o.ts);
     if (Number.isNaN(t)) return `bad time ${JSON.stringify(o.ts)}`;
     rec.time = t;
+    // Caddy writes the line when the request is done: `ts` is the end, `duration` runs up to it.
+    rec.timeIs = 'end';
   }
   if (typeof o.duration === 'number') rec.duration = o.duration * 1000;
   return rec;

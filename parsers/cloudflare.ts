@@ -44,6 +44,7 @@ export function recordFromCloudflare(o: Record<string, unknown>, input: number, 
     const t = timeToMs(o.EdgeStartTimestamp);
     if (Number.isNaN(t)) return `bad time ${JSON.stringify(o.EdgeStartTimestamp)}`;
     rec.time = t;
+    rec.timeIs = 'start';
     const end = o.EdgeEndTimestamp !== undefined ? timeToMs(o.EdgeEndTimestamp) : Number.NaN;
     if (!Number.isNaN(end) && end >= t) rec.duration = end - t;
   }

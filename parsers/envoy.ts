@@ -60,6 +60,7 @@ function parse(line: string, input: number, lineNo: number): HttpRecord | string
     const t = timeToMs(o.start_time);
     if (Number.isNaN(t)) return `bad start_time ${JSON.stringify(o.start_time)}`;
     rec.time = t;
+    rec.timeIs = 'start';
   }
   rec.duration = num(o.duration);
   return rec;

@@ -68,6 +68,8 @@ export function haproxyFormat(opts: HaproxyOptions = {}): LineFormat {
     const qEnd = line.lastIndexOf('"');
     const rec = emptyRecord(input, lineNo);
     rec.time = time;
+    // The accept date (or %tr, the request's date): the start; the last timer (Tt, Ta) runs from it to the end.
+    rec.timeIs = 'start';
     rec.status = status;
     rec.address = stripPort(client);
     applyRequestLine(rec, line.slice(q + 1, qEnd > q ? qEnd : line.length));

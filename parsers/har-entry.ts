@@ -141,6 +141,8 @@ export function recordFromEntry(entry: unknown, input: number, line: number, add
 
   const started = entry['startedDateTime'];
   r.time = typeof started === 'string' ? Date.parse(started) : Number.NaN;
+  // When the browser began the request; `time` is the whole exchange, so start + time is when it had the answer.
+  r.timeIs = 'start';
   const time = entry['time'];
   r.duration = typeof time === 'number' && Number.isFinite(time) && time >= 0 ? time : null;
 

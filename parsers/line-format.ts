@@ -14,7 +14,7 @@ export interface FormatCapabilities {
  * compiled `--log-format` string, or the JSON-lines format with a `--field` map.
  */
 export type FormatSpec =
-  | { kind: 'log-format'; name: string; format: string; syntax: 'nginx' | 'apache' | 'auto'; description: string }
+  | { kind: 'log-format'; name: string; format: string; syntax: 'nginx' | 'apache' | 'either' | 'auto'; description: string }
   | { kind: 'json-fields'; map: Record<string, string> };
 
 /**

@@ -17,6 +17,8 @@ export type FieldName =
   | 'time_local_bracketed'
   | 'time_iso8601'
   | 'msec'
+  | 'epoch_ms'
+  | 'epoch_us'
   | 'request'
   | 'method'
   | 'request_uri'
@@ -40,7 +42,21 @@ export type FieldName =
   | 'expires'
   | 'ignore';
 
-type Token = { kind: 'lit'; text: string } | { kind: 'field'; name: FieldName; source: string };
+/** Which instant a time field is: the request's start, its end (the line written), or not known. */
+export type TimeIs = 'start' | 'end' | null;
+
+type Token = { kind: 'lit'; text: string } | { kind: 'field'; name: FieldName; source: string; at?: TimeIs };
+
+/**
+ * The dialect of a format string. `either` is Apache directive syntax for a layout nginx and Apache both write
+ * (the presets: `combined` is nginx's and Apache's), so `%t` is not known to be the start.
+ */
+export type Syntax = 'nginx' | 'apache' | 'either' | 'auto';
+
+const TIME_FIELDS: ReadonlySet<FieldName> = new Set(['time_local', 'time_local_bracketed', 'time_iso8601', 'msec', 'epoch_ms', 'epoch_us']);
+
+/** Apache's `strftime` of `%t`, the one `%{format}t` reads as a time (others are read and ignored). */
+const CLF_STRFTIME = '%d/%b/%Y:%H:%M:%S %z';
 
 const NGINX_VARS: Record<string, FieldName> = {
   remote_addr: 'remote_addr',
@@ -115,7 +131,9 @@ export function tokenizeNginx(format: string): Token[] {
       }
       if (lit) tokens.push({ kind: 'lit', text: lit });
       lit = '';
-      tokens.push({ kind: 'field', name: NGINX_VARS[name.toLowerCase()] ?? 'ignore', source: `$${name}` });
+      const field = NGINX_VARS[name.toLowerCase()] ?? 'ignore';
+      // nginx's times ($time_local, $time_iso8601, $msec) are when the line is written: the request's end.
+      tokens.push({ kind: 'field', name: field, source: `$${name}`, ...(TIME_FIELDS.has(field) ? { at: 'end' as const } : {}) });
     } else {
       lit += c;
       i++;
@@ -125,15 +143,18 @@ export function tokenizeNginx(format: string): Token[] {
   return tokens;
 }
 
-/** Compiles an Apache `LogFormat` string. */
-export function tokenizeApache(format: string): Token[] {
+/**
+ * Compiles an Apache `LogFormat` string. `%t` is when the request was received (its start) in Apache's own logs;
+ * `begin` says so for a format string that describes nginx's logs too (`null`: not known).
+ */
+export function tokenizeApache(format: string, begin: TimeIs = 'start'): Token[] {
   const tokens: Token[] = [];
   let lit = '';
   let i = 0;
-  const push = (name: FieldName, source: string) => {
+  const push = (name: FieldName, source: string, at?: TimeIs) => {
     if (lit) tokens.push({ kind: 'lit', text: lit });
     lit = '';
-    tokens.push({ kind: 'field', name, source });
+    tokens.push(at === undefined ? { kind: 'field', name, source } : { kind: 'field', name, source, at });
   };
   while (i < format.length) {
     const c = format[i]!;
@@ -175,9 +196,15 @@ export function tokenizeApache(format: string): Token[] {
       case 'u':
         push('remote_user', source);
         break;
-      case 't':
-        push(arg === null ? 'time_local_bracketed' : 'ignore', source);
+      case 't': {
+        if (arg === null) {
+          push('time_local_bracketed', source, begin);
+          break;
+        }
+        const t = apacheTime(arg, begin);
+        push(t.field, source, t.at);
         break;
+      }
       case 'r':
         push('request', source);
         break;
@@ -230,6 +257,24 @@ export function tokenizeApache(format: string): Token[] {
   return tokens;
 }
 
+/**
+ * `%{format}t`: `begin:` (the default) or `end:` (when the line is written), then `sec`, `msec`, `usec`
+ * (since the epoch) or a `strftime` format, read when it is `%t`'s own (`%{end:%d/%b/%Y:%H:%M:%S %z}t`).
+ */
+function apacheTime(arg: string, begin: TimeIs): { field: FieldName; at: TimeIs } {
+  const end = arg.startsWith('end:');
+  const at: TimeIs = end ? 'end' : arg.startsWith('begin:') ? 'start' : begin;
+  const f = end ? arg.slice(4) : arg.startsWith('begin:') ? arg.slice(6) : arg;
+  const field: FieldName =
+    f === 'sec' ? 'msec'
+    : f === 'msec' ? 'epoch_ms'
+    : f === 'usec' ? 'epoch_us'
+    : f === CLF_STRFTIME ? 'time_local'
+    : f === `[${CLF_STRFTIME}]` ? 'time_local_bracketed'
+    : 'ignore';
+  return { field, at };
+}
+
 /** One step of the scanner: read a field up to `until` (or to the end of the line when `until` is ''). */
 interface Step {
   field: FieldName;
@@ -251,16 +296,19 @@ export interface CompiledFormat extends LineFormat {
 export function compileLogFormat(
   name: string,
   formatString: string,
-  syntax: 'nginx' | 'apache' | 'auto' = 'auto',
+  syntax: Syntax = 'auto',
   description = `custom format ${formatString}`,
 ): CompiledFormat {
   let fmt = formatString.trim();
   // Accept the string as pasted from a config file: `'...' '...'` (nginx) or `"..." combined` (Apache).
-  const dialect = syntax === 'auto' ? (/\$[A-Za-z{]/.test(fmt) ? 'nginx' : '%' === fmt[0] || /%[>{a-zA-Z]/.test(fmt) ? 'apache' : null) : syntax;
+  const dialect = syntax === 'either' ? 'apache' : syntax === 'auto' ? (/\$[A-Za-z{]/.test(fmt) ? 'nginx' : '%' === fmt[0] || /%[>{a-zA-Z]/.test(fmt) ? 'apache' : null) : syntax;
   if (!dialect) throw new AuditError('BAD_LOG_FORMAT', `log format "${formatString}" has no $variables or %directives`);
   if (dialect === 'nginx') fmt = joinNginxQuotedParts(fmt);
   else if (fmt.startsWith('"') && fmt.lastIndexOf('"') > 0) fmt = fmt.slice(1, fmt.lastIndexOf('"'));
-  const tokens = dialect === 'nginx' ? tokenizeNginx(fmt) : tokenizeApache(fmt);
+  const tokens = dialect === 'nginx' ? tokenizeNginx(fmt) : tokenizeApache(fmt, syntax === 'either' ? null : 'start');
+  // The instant the record's time is: that of the last time field (each one read overwrites the time).
+  let timeIs: TimeIs = null;
+  for (const t of tokens) if (t.kind === 'field' && TIME_FIELDS.has(t.name)) timeIs = t.at ?? null;
   const steps: Step[] = [];
   let leading = '';
   for (let i = 0; i < tokens.length; i++) {
@@ -302,6 +350,7 @@ export function compileLogFormat(
     let pos = leading.length;
     const rec = emptyRecord(input, lineNo);
     rec.locationLogged = locationLogged;
+    rec.timeIs = timeIs;
     let statusSeen = false;
     let query: string | null = null;
     let path: string | null = null;
@@ -367,9 +416,12 @@ export function compileLogFormat(
           rec.time = t;
           break;
         }
-        case 'msec': {
-          const t = Number(v) * 1000;
-          if (!Number.isFinite(t)) return `bad time "${v}"`;
+        case 'msec':
+        case 'epoch_ms':
+        case 'epoch_us': {
+          const n = Number(v);
+          const t = field === 'msec' ? n * 1000 : field === 'epoch_ms' ? n : n / 1000;
+          if (v === '' || !Number.isFinite(t)) return `bad time "${v}"`;
           rec.time = t;
           break;
         }
@@ -469,6 +521,8 @@ const LABELS: Partial<Record<FieldName, string>> = {
   time_local_bracketed: 'time',
   time_iso8601: 'time',
   msec: 'time',
+  epoch_ms: 'time',
+  epoch_us: 'time',
   request_time_s: 'request time',
   request_time_ms: 'request time',
   request_time_us: 'request time',

@@ -60,6 +60,8 @@ function parse(line: string, input: number, lineNo: number): HttpRecord | string
     const t = timeToMs(o.time);
     if (Number.isNaN(t)) return `bad time ${JSON.stringify(o.time)}`;
     rec.time = t;
+    // pino-http logs when the response finishes: `time` is the end, `responseTime` runs up to it.
+    rec.timeIs = 'end';
   }
   rec.duration = num(o.responseTime);
   return rec;

@@ -72,6 +72,7 @@ export function recordFromSpan(f: SpanFacts): HttpRecord | string {
   rec.method = method.toUpperCase() === method ? method : method.toUpperCase();
   rec.status = status;
   rec.time = f.start;
+  rec.timeIs = 'start';
   rec.duration = f.duration;
   rec.traceId = f.traceId;
   rec.service = f.service;

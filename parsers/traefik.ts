@@ -66,6 +66,8 @@ function parse(line: string, input: number, lineNo: number): HttpRecord | string
     const t = timeToMs(start);
     if (Number.isNaN(t)) return `bad StartUTC ${JSON.stringify(start)}`;
     rec.time = t;
+    // StartUTC/StartLocal: when the request came in; `time` (neither logged): when the line was written.
+    rec.timeIs = o.StartUTC !== undefined || o.StartLocal !== undefined ? 'start' : 'end';
   }
   if (typeof o.Duration === 'number') rec.duration = o.Duration / 1e6;
   return rec;

@@ -114,6 +114,9 @@ export function w3cFormat(flavor: W3cFlavor): LineFormat {
       const t = utc(date, v[c.time]!);
       if (Number.isNaN(t)) return `bad date/time "${date} ${v[c.time]}"`;
       rec.time = t;
+      // IIS and CloudFront write the time the response was done (CloudFront's documentation says so; IIS's says
+      // "when the request occurred", its logs show the end), and time-taken runs up to it.
+      rec.timeIs = 'end';
     }
     if (c.ip >= 0) rec.address = v[c.ip]!;
     if (c.userAgent >= 0) rec.userAgent = decode(orNull(v[c.userAgent]), uaPercent);

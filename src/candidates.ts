@@ -35,13 +35,14 @@ function urlKey(target: string): string {
 }
 
 /**
- * A client's requests in a time range by URL, and by the path their Referer names. A redirect is offered only
- * requests `nearby` would look at (by position as well as time): the same requests whether its client's
+ * A client's requests in a time range by URL, by the path their Referer names, and by trace. A redirect is offered
+ * only requests `nearby` would look at (by position as well as time): the same requests whether its client's
  * redirects are decided one at a time or many at once, and none that the engine may have dropped already.
  */
 export class UrlIndex {
   private readonly byUrl = new Map<string, Item[]>();
   private readonly byReferer = new Map<string, Item[]>();
+  private readonly byTrace = new Map<string, Item[]>();
   private readonly pos = new Map<Item, number>();
 
   constructor(private readonly items: Item[], from: number, to: number) {
@@ -56,10 +57,11 @@ export class UrlIndex {
         const p = s < 0 ? ref.indexOf('/') : ref.indexOf('/', s + 2);
         if (p >= 0) push(this.byReferer, ref.slice(p), c);
       }
+      if (c.rec.traceId !== null) push(this.byTrace, c.rec.traceId, c);
     }
   }
 
-  /** The requests that can have a strong clue for `x` within [from, to], in time order. */
+  /** The requests that can have a strong clue for `x` within [from, to] (its URL, Referer or trace), in time order. */
   candidates(x: Open, from: number, to: number): Item[] {
     const out: Item[] = [];
     const at = lowerBound(this.items, x.item.t);
@@ -86,6 +88,7 @@ export class UrlIndex {
       }
       take(this.byReferer.get(r.target));
     }
+    if (r.traceId !== null) take(this.byTrace.get(r.traceId));
     return out.length > 1 ? [...new Set(out)].sort(compareItems) : out;
   }
 }

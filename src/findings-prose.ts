@@ -906,7 +906,11 @@ never a violation. The report counts the reasons (totals.pairing.undeterminedWhy
 - two candidate follow-ups fit equally well and would be judged differently;
 - other redirects of the client to the same URL were open at the same time (a client running requests in
   parallel) and the requests could be paired with fewer violations than the assignment found;
-- the Location differs from the request only in scheme or host (http to https), which the log does not record.
+- the Location differs from the request only in scheme or host (http to https), which the log does not record;
+- an unsafe request's redirect (a POST, an upload) that nothing followed, in a log without request times, while a
+  request that fits it was logged before it, earlier than the reorder allowance, or other redirects of its route
+  were: a server that answers at once and writes the line only once it has read or discarded the request's body
+  logs the follow-up first. With \`$request_time\` or \`%D\` in the log, when the redirect was sent is known.
 
 As a verdict: none of the client's pairs was decided, so the log says nothing about how it handles redirects.
 It ranks last.
@@ -928,6 +932,8 @@ best candidate, or no candidate has a strong clue and the route's target is not 
 
 Log the Location header (\`$sent_http_location\` in an nginx log_format, \`%{Location}o\` in an Apache
 LogFormat): with it every pair is exact. See \`redirect-audit formats\` for the formats that carry it.
+Log the request time too (\`$request_time\`, \`%D\`): a redirect written long after it was sent (a slow upload)
+is then paired with what followed it.
 `,
 
   'left-site': md`

@@ -28,7 +28,7 @@
  */
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf } from './evidence.js';
+import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -44,6 +44,7 @@ import {
 import { normalisePath } from './routes.js';
 import { improve, contested, OVERLAP } from './assignment.js';
 import { nearby, UrlIndex, SCAN_AFTER, SCAN_BEFORE } from './candidates.js';
+import { delayOf, leadOf, maybeSentAfter, recordLead, sentAt, sentLater } from './instants.js';
 import {
   behaviour,
   cmp,
@@ -166,6 +167,10 @@ export const DEFAULT_PAIRING: PairingOptions = {
 
 /** A Location that names a scheme or a host (`https://…`, `//…`), not only a path. */
 const ABSOLUTE_LOCATION = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)?\/\//;
+/** A route seen this often with redirects written after their follow-up's request is taken to do so (`loggedEarly`). */
+const LATE_SEEN = 1;
+/** How long a redirect that reached back keeps requests longer (see `reached`): the log's habit, not one minute's. */
+const REACH_MS = 10 * 60_000;
 /** How long past a candidate follow-up (and the reorder allowance) a redirect waits before it is decided early. */
 const SETTLE_MS = 1000;
 /** With this many redirects decided at once, a client's requests are indexed by URL. */
@@ -188,6 +193,8 @@ const ACCEPT = 6;
  * it anything short of a clear lead does.
  */
 const MARGIN = { exact: 0.5, inferred: 1.5 };
+/** The next request of the redirect's trace: as strong a clue as the URL with a slash (docs/semantics.md, 3.3). */
+const SAME_TRACE = 8;
 /** Of candidates that fit alike (the same URL, or the same template), the first after the redirect gets this. */
 const FIRST = { exact: 1, inferred: 2 };
 /** Inferred pairs this sure teach the delay model. */
@@ -286,6 +293,15 @@ export class PairingEngine {
   private recent: Ident[] = [];
   private recentT: number[] = [];
   private recentHead = 0;
+  /** The first request of the redirect being scored's trace sent after it (see `nextInTrace`). */
+  private traceNext: Item | null = null;
+  /** How far back redirects reached when logged, in this window and the one before (see `reached`). */
+  private reach = { now: 0, before: 0, until: Number.NEGATIVE_INFINITY };
+  /**
+   * Routes whose redirects were seen written after a request that fits them, how often (see `loggedEarly`): kept
+   * with the route's model, and forgotten with it.
+   */
+  private readonly lateRoutes = new WeakMap<Model, number>();
   /** Per input: the last logged time and how many lines had it (see `Item.t`). */
   private readonly runs: { time: number; n: number }[] = [];
 
@@ -306,6 +322,8 @@ export class PairingEngine {
   }
 
   push(r: HttpRecord): void {
+    // Before the clock moves on (and sweeps): a redirect sent long before its line keeps what it may claim.
+    if (!r.internal && isRedirect(r.status)) this.reached(r);
     if (r.time > this.watermark) this.advance(r.time);
     // (Consecutive requests are nearly always to the same origin: its name is built once for a run of them.)
     if (r.scheme && r.host && (r.host !== this.lastHost || r.scheme !== this.lastScheme)) {
@@ -353,7 +371,7 @@ export class PairingEngine {
         for (const o of waiting) {
           if (o.ident !== id) {
             if (Math.abs(r.time - o.item.t) <= OTHER_AGENT_MS && matches(o.target!, r)) o.others!.push(item);
-          } else if (item.t >= o.item.t) {
+          } else if (sentLater(o.item, item) >= 0) {
             mine = o;
             n++;
           }
@@ -367,8 +385,8 @@ export class PairingEngine {
     }
     if (id.open.length > 0) this.notice(id, item);
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
-    else if (id.open.length === 0) this.prune(id, this.watermark - this.opts.reorderMs - 1000);
-    this.forget(this.watermark - this.opts.reorderMs - 1000);
+    else if (id.open.length === 0) this.prune(id, this.keepFrom());
+    this.forget(this.keepFrom());
   }
 
   /**
@@ -380,7 +398,7 @@ export class PairingEngine {
   private compact(id: Ident): void {
     const items = id.items;
     const keep = new Uint8Array(items.length);
-    const recent = lowerBound(items, this.watermark - this.opts.reorderMs - 1000);
+    const recent = lowerBound(items, this.keepFrom());
     keep.fill(1, recent);
     for (const o of id.open) {
       const at = lowerBound(items, o.item.t);
@@ -421,11 +439,13 @@ export class PairingEngine {
 
   /** `c` may follow `x`: `x` can be decided once the clock passes the earliest such request (whatever the order). */
   private candidate(x: Open, c: Item): void {
-    if (c === x.item || c.t < x.item.t - this.opts.reorderMs) return;
+    if (c === x.item || sentLater(x.item, c) < -this.opts.reorderMs) return;
     // Without Location, only where the route's target is learnt already (or a trailing slash): a redirect that
     // has only its tokens to go on waits for its window, while the population teaches its route.
     if (x.target ? !matches(x.target, c.rec) : (this.prepare(x), !this.learntFit(x, c.rec))) return;
-    const ready = Math.max(c.t, x.item.t) + this.opts.reorderMs + SETTLE_MS;
+    // A request sent long before its line was written (an upload) may be wanted by a redirect sent about when it
+    // was, whose line (its body discarded first) comes about as late again: waited for.
+    const ready = Math.max(c.t + leadOf(c), x.item.t) + this.opts.reorderMs + SETTLE_MS;
     if (x.ready === 0) this.early.push(x);
     if (x.ready === 0 || ready < x.ready) x.ready = ready;
   }
@@ -440,11 +460,12 @@ export class PairingEngine {
     this.learnDue(time - OBSERVE_MS - this.opts.reorderMs);
     this.drain(time - this.opts.windowMs - this.opts.reorderMs);
     this.settle(time);
+    if (time >= this.reach.until) this.reach = { now: 0, before: this.reach.now, until: time + REACH_MS };
     // Every 10 s of log time, once as many clients were created since the last sweep as were live after it
     // (a walk over every client costs as much as the clients it can drop; a quiet client's requests are gone
     // already, see `forget`), and at least every minute.
     if (time >= this.sweepAt && (this.created >= this.live || time >= this.sweepAt + 50_000)) {
-      this.sweep(time - this.opts.reorderMs - 1000);
+      this.sweep(this.keepFrom());
       this.sweepAt = time + 10_000;
     }
   }
@@ -498,10 +519,12 @@ export class PairingEngine {
     this.queue.push(o);
     if (!target) this.toObserve.push(o);
     this.openN++;
-    // Requests logged before it (within the reorder allowance) may be its follow-up too: the latest few.
+    // Requests logged before it (within the reorder allowance of when it was sent) may be its follow-up too: the
+    // latest few.
     const items = id.items;
+    const from = sentAt(item) - this.opts.reorderMs;
     for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
-      if (items[i]!.t < item.t - this.opts.reorderMs) break;
+      if (items[i]!.t < from) break;
       // (Requests logged while another redirect of the client was open are kept already.)
       if (items[i] !== item && id.open.length === 1) keep(items[i]!.rec, id, this.opts.clientKey);
       this.candidate(o, items[i]!);
@@ -514,7 +537,10 @@ export class PairingEngine {
   }
 
   /** Decides, in one batch, the redirects whose candidate follow-up was logged long enough before `time`. */
-  private settle(time: number): void {
+  private settle(now: number): void {
+    // A redirect that competes for the same request may be logged as late as the latest redirects reached back
+    // (an upload's redirect, written once its body was discarded): waited for that long too.
+    const time = now - this.lag();
     // Every redirect ready by now, whatever order they were noticed in (the order of the inputs must not matter).
     if (this.early.length === 0 || !this.early.some((x) => x.ready < time)) return;
     const ready: Open[] = [];
@@ -607,7 +633,7 @@ export class PairingEngine {
     const hi = due[due.length - 1]!.item.t + W;
     const dueSet = new Set(due);
     // The redirects still waiting, which may want the same requests (narrowed below to those that can).
-    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && o.item.t - back <= hi);
+    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && sentAt(o.item) - back <= hi);
     // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
     if (cutoff === FORCED) contenders = contenders.slice(0, 8);
     const items = id.items;
@@ -618,11 +644,15 @@ export class PairingEngine {
     const wanted = new Set<Item>();
     // Many redirects at once (a busy client, the end of the input): its requests indexed by URL once, each
     // redirect then looks only at the URLs that can fit it. A few: the requests around each.
-    const index = due.length >= INDEX_FROM ? new UrlIndex(items, due[0]!.item.t - back, hi) : null;
+    let leads = 0;
+    for (const x of due) leads = Math.max(leads, leadOf(x.item));
+    const index = due.length >= INDEX_FROM ? new UrlIndex(items, due[0]!.item.t - leads - back, hi) : null;
     for (const x of due) {
       const t0 = x.item.t;
+      // Back from when it was sent (a redirect logged long after it was sent, its body discarded first).
+      const lead = leadOf(x.item);
       this.prepare(x);
-      const around = index ? index.candidates(x, t0 - back, t0 + W) : nearby(items, t0, back, W);
+      const around = index ? index.candidates(x, t0 - lead - back, t0 + W) : nearby(items, t0, back + lead, W);
       const list = this.edgesOf(x, around);
       for (const e of list) wanted.add(e.c);
       byX.set(x, list);
@@ -636,8 +666,9 @@ export class PairingEngine {
       for (const x of contenders) {
         // A redirect later than every wanted request (by more than the reorder allowance) cannot claim one, nor
         // can one that no wanted request could fit (checked cheaply first); of the others, the nearest few.
-        if (x.item.t - back > last) continue;
-        const mine = pool.filter((c) => c.t >= x.item.t - back && c.t <= x.item.t + W);
+        const from = sentAt(x.item) - back;
+        if (from > last) continue;
+        const mine = pool.filter((c) => c.t >= from && c.t <= x.item.t + W);
         this.prepare(x);
         if (!mine.some((c) => (x.target ? matches(x.target, c.rec) : this.mayFit(x, c.rec)))) continue;
         if (++scored > 2 * due.length + 8) break;
@@ -649,7 +680,7 @@ export class PairingEngine {
     edges.sort(
       (a, b) =>
         b.score - a.score ||
-        Math.abs(a.c.t - a.x.item.t) - Math.abs(b.c.t - b.x.item.t) ||
+        Math.abs(delayOf(a.x.item, a.c)) - Math.abs(delayOf(b.x.item, b.c)) ||
         compareItems(a.x.item, b.x.item) ||
         compareItems(a.c, b.c),
     );
@@ -667,7 +698,7 @@ export class PairingEngine {
       out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
     }
     id.open = id.open.filter((o) => !o.decided);
-    const from = id.open.length ? id.open[0]!.item.t - back - 1000 : this.watermark - back - 1000;
+    const from = id.open.length ? sentAt(id.open[0]!.item) - back - 1000 - this.reachBack() : this.keepFrom();
     this.prune(id, from);
   }
 
@@ -683,19 +714,19 @@ export class PairingEngine {
 
   /** The accepted pairs of `x` with these requests (in time order), the first of each kind after it favoured. */
   private edgesOf(x: Open, around: Item[]): Edge[] {
-    const t0 = x.item.t;
     this.prepare(x);
     this.templates.clear();
+    this.traceNext = nextInTrace(x.item, around);
     const list: Edge[] = [];
     for (const c of around) {
       if (c === x.item || c.claimed) continue;
       const e = this.evidence(x, c);
       if (e) list.push(e);
     }
-    // The first request after the redirect that fits, of those that fit alike, is the likelier follow-up.
+    // The first request sent after the redirect that fits, of those that fit alike, is the likelier follow-up.
     const firsts = new Set<string>();
-    for (const e of list) {
-      if (e.c.t < t0 || firsts.has(e.key)) continue;
+    for (const e of bySending(list)) {
+      if (!maybeSentAfter(x.item, e.c) || firsts.has(e.key)) continue;
       firsts.add(e.key);
       e.score += x.target ? FIRST.exact : FIRST.inferred;
     }
@@ -708,6 +739,7 @@ export class PairingEngine {
    * names the redirect. Anything else scores below what a pair needs, whatever its template.
    */
   private mayFit(x: Open, f: HttpRecord): boolean {
+    if (f.traceId !== null && f.traceId === x.item.rec.traceId) return true;
     const target = f.target;
     if (x.learned && target.startsWith(x.prefix)) return true;
     for (const k of x.tokens!.keys()) if (target.includes(k)) return true;
@@ -735,29 +767,34 @@ export class PairingEngine {
   private evidence(x: Open, c: Item): Edge | null {
     const r = x.item.rec;
     const f = c.rec;
-    const d = c.t - x.item.t;
+    // How long after the redirect's answer it was sent, and whether it was sent after the redirect at all (the
+    // two differ where the log has durations: src/instants.ts).
+    const d = delayOf(x.item, c);
+    const after = sentLater(x.item, c);
+    // Sent before the redirect by more than the reorder allowance (known where durations are logged).
+    if (after < -this.opts.reorderMs) return null;
     if (x.target) {
       if (x.blind && (f.scheme === null || f.host === null)) return null;
+      // The next request of the redirect's trace, among requests to the Location, is the one that followed it.
+      const trace = c === this.traceNext ? SAME_TRACE : 0;
       if (matches(x.target, f)) {
         // Not the request that redirected to this one (in a loop a → b → a, the first a is no follow-up of b).
-        if (d <= 0 && leadsTo(f, r)) return null;
-        return { x, c, score: 20 + this.delays.score(d), misresolved: false, key: '' };
+        if (after <= 0 && leadsTo(f, r)) return null;
+        return { x, c, score: 20 + this.delays.score(d) + trace, misresolved: false, key: '' };
       }
       if (r.location !== null && requestedVerbatim(r.location, f)) {
-        return { x, c, score: 15 + this.delays.score(d), misresolved: true, key: 'verbatim' };
+        return { x, c, score: 15 + this.delays.score(d) + trace, misresolved: true, key: 'verbatim' };
       }
       return null;
     }
-    if (d <= 0 && isRedirect(f.status)) return null; // a redirect logged before cannot be told from a predecessor
+    if (after <= 0 && isRedirect(f.status)) return null; // a redirect sent before cannot be told from a predecessor
     // Most requests near a redirect have no strong clue at all: ruled out before any template is built.
     if (!this.mayFit(x, f)) return null;
     const template = this.templateOf(x, c);
     const learned = x.learned;
-    // The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id.
-    const exactFit = learned !== null && !learned.coarse && template === learned.template;
-    const fits =
-      exactFit ||
-      (learned !== null && (learned.coarse || endsInId(learned.template)) && coarseOf(template) === coarseOf(learned.template));
+    const fit = templateFit(learned, template);
+    const exactFit = fit === 'exact';
+    const fits = fit !== null;
     // Asking for the same URL again follows only a route known to redirect to itself (an empty Location).
     if (sameRequestUrl(f, r) && !fits) return null;
     let score = this.delays.score(d);
@@ -775,6 +812,12 @@ export class PairingEngine {
     }
     if (f.referer !== null && refererNames(f.referer, r)) {
       score += 6;
+      strong = true;
+    }
+    // The next request of the redirect's own trace (an instrumented client carried the trace across the hop),
+    // unless the route is known to lead elsewhere.
+    if (c === this.traceNext && (!learned || fits)) {
+      score += SAME_TRACE;
       strong = true;
     }
     const n = x.tokens!.size === 0 ? 0 : carried(template);
@@ -849,6 +892,8 @@ export class PairingEngine {
       : (nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
           (c) => c !== x.item && !c.claimed && c.rec.method === r.method && sameRequestUrl(c.rec, r),
         )?.rec ?? null);
+    const early = openAtEnd ? null : this.loggedEarly(x);
+    if (early !== null) return { kind: 'undetermined', ...at, mode, target: x.target ? targetText(x.target) : null, confidence: 0, reason: early };
     if (x.target) {
       const target = targetText(x.target);
       if (!openAtEnd && !retried && this.offSite(r, x.target)) {
@@ -905,7 +950,7 @@ export class PairingEngine {
   /** The delay of a decided pair, learnt after the batch (decisions of one batch all see the same model). */
   private learn(x: Open, followUp: Item | null, sure: boolean): void {
     if (!followUp || !sure) return;
-    const d = followUp.t - x.item.t;
+    const d = delayOf(x.item, followUp);
     this.lessons.push(() => this.delays.learn(d));
     // An absolute Location followed to another path shows its origin is served here (a followed http → https
     // to the same path shows nothing: the request may have been the client asking again).
@@ -917,22 +962,16 @@ export class PairingEngine {
    * for first after it (the population's vote).
    */
   private observe(x: Open): void {
-    const r = x.item.rec;
     if (x.target || x.observed) return; // learnt when it arrived, or already
     x.observed = true;
-    // The first requests after it, those carrying its tokens first: a busy client (a crawler, an office, an
+    // The first requests sent after it, those carrying its tokens first: a busy client (a crawler, an office, an
     // API client with requests in flight) often sends something else between a redirect and its follow-up,
     // and a request that carries the redirect's id is the likelier follow-up.
     const seen: string[] = [];
     const other: string[] = [];
-    const items = x.ident.items;
     const tokens = x.tokens!.size > 0;
-    for (let i = lowerBound(items, x.item.t), k = 0; i < items.length && k < (tokens ? OBSERVE_N : 3); i++) {
-      const c = items[i]!.rec;
-      if (c === r) continue;
-      if (items[i]!.t > x.item.t + OBSERVE_MS) break;
-      k++;
-      const t = templateOf(x.tokens!, c.target);
+    for (const c of firstSentAfter(x.ident.items, x.item, OBSERVE_MS, tokens ? OBSERVE_N : 3)) {
+      const t = templateOf(x.tokens!, c.rec.target);
       if (tokens && carried(t) > 0) seen.push(t);
       else if (other.length < 3) other.push(t);
     }
@@ -960,6 +999,39 @@ export class PairingEngine {
   }
 
 
+  /**
+   * Why an unsafe request's redirect that nothing followed may have been followed all the same, in a log without
+   * its duration (docs/semantics.md, 3.5): a request that fits it was logged before it, earlier than the reorder
+   * allowance, or other redirects of its route were. A server that answered at once and wrote the redirect's line
+   * only once it had read or discarded the request's body (a slow upload) does that, and the log cannot tell when
+   * the redirect was sent. With the duration it can. Null when nothing says so.
+   */
+  private loggedEarly(x: Open): string | null {
+    const r = x.item.rec;
+    if (isSafe(r.method) || r.bodySize === 0 || (r.duration !== null && r.timeIs !== null)) return null;
+    if ((this.lateRoutes.get(x.route) ?? 0) >= LATE_SEEN) return LATE_ROUTE;
+    if (!x.target) this.prepare(x);
+    const items = x.ident.items;
+    const to = x.item.t - this.opts.reorderMs;
+    for (let i = lowerBound(items, to) - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
+      const c = items[i]!;
+      if (c.t < x.item.t - this.opts.windowMs) break;
+      if (c.claimed || c === x.item) continue;
+      if (x.target ? matches(x.target, c.rec) : templateFit(x.learned, templateOf(x.tokens!, c.rec.target)) !== null) {
+        // Clearly earlier (by more than a second cut from the times can explain), again and again: this log writes
+        // the route's redirects that late. Requests are kept longer (see `reached`), and the route's redirects are
+        // not taken as unfollowed any more.
+        const gap = x.item.t - c.t;
+        if (gap > this.opts.reorderMs + 1000) {
+          this.reach.now = Math.max(this.reach.now, Math.min(this.opts.windowMs, gap));
+          this.lateRoutes.set(x.route, (this.lateRoutes.get(x.route) ?? 0) + 1);
+        }
+        return LOGGED_EARLY;
+      }
+    }
+    return null;
+  }
+
   /** The client sent something after the redirect (so at the end of input it did move on). */
   private sentAfter(x: Open): boolean {
     const items = x.ident.items;
@@ -982,6 +1054,37 @@ export class PairingEngine {
   /** Where a pair sits: its client and redirect, its chain and its hop in it. */
   private at(id: Ident, item: Item, chain: Chain): Pick<Pair, 'client' | 'redirect' | 'chain' | 'hop'> {
     return { client: id.client, redirect: item.rec, chain: chain.id, hop: chain.hops };
+  }
+
+  /**
+   * A redirect that reached back when it was logged: sent long before its line (a body discarded first, in nginx's
+   * completion order), or its line written long after the clock had moved on (Apache's `%t`, the start). For a
+   * while after, clients' requests are kept that much longer, so that the next such redirect finds its follow-up.
+   * Known where the record has a duration and says which instant its time is; without, from a request that fits
+   * an unfollowed redirect logged before it (`loggedEarly`).
+   */
+  private reached(r: HttpRecord): void {
+    if (r.timeIs === null || r.duration === null) return;
+    const back = Math.min(this.opts.windowMs, Math.max(this.watermark, r.time) - (r.time - recordLead(r)));
+    if (back > this.reach.now) this.reach.now = back;
+  }
+
+  /** How far the redirects of the last window or two reached back (see `reached`). */
+  private lag(): number {
+    return Math.max(this.reach.now, this.reach.before);
+  }
+
+  /**
+   * How much longer than the reorder allowance requests are kept: while redirects reach back, twice as far as the
+   * furthest of late (the next may reach further), at most a window; else nothing.
+   */
+  private reachBack(): number {
+    return Math.min(this.opts.windowMs, 2 * this.lag());
+  }
+
+  /** Requests of a client with nothing open are kept from here on: what a redirect logged next may claim. */
+  private keepFrom(): number {
+    return this.watermark - this.opts.reorderMs - 1000 - this.reachBack();
   }
 
   /** Drops the client's requests older than `before` (kept: those its open redirects may still claim). */
@@ -1007,7 +1110,70 @@ export class PairingEngine {
   }
 }
 
+/**
+ * The client's first `n` requests sent after `x` (within `ms` of its logged time), in the order they were sent:
+ * what the population learns a route leads to. Requests logged before `x` count where durations show that they
+ * were sent after it.
+ */
+function firstSentAfter(items: Item[], x: Item, ms: number, n: number): Item[] {
+  const out: Item[] = [];
+  const from = sentAt(x);
+  // At most a few dozen requests looked at, the `n` sent first kept.
+  for (let i = lowerBound(items, from), k = 0; i < items.length && k < 64; i++) {
+    const c = items[i]!;
+    if (c.t > x.t + ms) break;
+    if (c === x || sentLater(x, c) < 0) continue;
+    k++;
+    if (out.length === n && !(sentAt(c) < sentAt(out[n - 1]!))) {
+      // Without durations the requests come in the order they were sent: the first `n` are the ones.
+      if (leadOf(c) === 0 && leadOf(x) === 0 && out.every((o) => leadOf(o) === 0)) break;
+      continue;
+    }
+    out.push(c);
+    if (out.length > 1) bySending(out);
+    if (out.length > n) out.pop();
+  }
+  return out;
+}
+
+/** Sorts requests (or pairs by their request) by when they were sent, keeping the order of equals (time order). */
+function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
+  const at = (v: T) => sentAt('c' in v ? v.c : v);
+  for (let i = 1; i < list.length; i++) {
+    if (at(list[i]!) < at(list[i - 1]!)) return list.sort((a, b) => at(a) - at(b));
+  }
+  return list;
+}
+
 const NO_TOKENS = new Map<string, string>();
+
+/**
+ * The first request sent after `x` (of `around`, in time order) that belongs to `x`'s trace: an instrumented
+ * client that follows a redirect sends the follow-up within the trace of the request redirected, and before any
+ * other request of that trace (the hops of a follow loop are in sequence). Null without a trace.
+ */
+function nextInTrace(x: Item, around: Item[]): Item | null {
+  const trace = x.rec.traceId;
+  if (trace === null) return null;
+  let next: Item | null = null;
+  for (const c of around) {
+    if (c === x || c.rec.traceId !== trace || !maybeSentAfter(x, c)) continue;
+    if (next === null || sentAt(c) < sentAt(next)) next = c;
+  }
+  return next;
+}
+
+/** The learnt template, or (a weaker fit) its place with another last segment where it ends in a new id. */
+function templateFit(learned: Learned | null, template: string): 'exact' | 'near' | null {
+  if (learned === null) return null;
+  if (!learned.coarse && template === learned.template) return 'exact';
+  return (learned.coarse || endsInId(learned.template)) && coarseOf(template) === coarseOf(learned.template) ? 'near' : null;
+}
+
+const LOGGED_EARLY =
+  'a request that fits it was logged before it, earlier than the reorder allowance: the server may have answered at once and written the redirect only after reading the request body (log $request_time or %D to decide)';
+const LATE_ROUTE =
+  'this route\'s redirects have been written after requests that follow them, earlier than the reorder allowance (a request body read or discarded first): its follow-up may be logged before it (log $request_time or %D to decide)';
 
 /** A template's text before its first placeholder (`/orders/{p2}/done` → `/orders/`). */
 function literalPrefix(template: string): string {

@@ -12,7 +12,7 @@
  */
 import type { HttpRecord } from '../core/model.js';
 
-/** Int32 slots per record: status, flags and the thirteen string fields. */
+/** Int32 slots per record: status, flags (booleans, null numbers, which instant `time` is) and the thirteen string fields. */
 const INTS = 15;
 /** Float64 slots per record: line, time, bodySize, duration (a line number can pass 2^31). */
 const NUMS = 4;
@@ -23,6 +23,9 @@ const LOCATION_LOGGED = 1;
 const INTERNAL = 2;
 const BODY_NULL = 4;
 const DURATION_NULL = 8;
+/** Which instant `time` is (neither: unknown). */
+const TIME_START = 16;
+const TIME_END = 32;
 
 export interface EncodedBatch {
   count: number;
@@ -90,7 +93,8 @@ export class RecordEncoder {
         (rec.locationLogged ? LOCATION_LOGGED : 0) |
         (rec.internal ? INTERNAL : 0) |
         (rec.bodySize === null ? BODY_NULL : 0) |
-        (rec.duration === null ? DURATION_NULL : 0);
+        (rec.duration === null ? DURATION_NULL : 0) |
+        (rec.timeIs === 'start' ? TIME_START : rec.timeIs === 'end' ? TIME_END : 0);
       ints[o + 2] = this.raw(rec.address);
       ints[o + 3] = this.id(rec.forwardedFor);
       ints[o + 4] = this.id(rec.userAgent);
@@ -153,6 +157,7 @@ export class RecordDecoder {
         bodySize: flags & BODY_NULL ? null : nums[f + 2]!,
         referer: rawStr(ints[o + 10]!),
         duration: flags & DURATION_NULL ? null : nums[f + 3]!,
+        timeIs: flags & TIME_START ? 'start' : flags & TIME_END ? 'end' : null,
         cacheControl: str(ints[o + 11]!),
         expires: str(ints[o + 12]!),
         internal: (flags & INTERNAL) !== 0,

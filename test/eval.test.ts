@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, perfectReport, runCli, score, type ToolReport } from '../bench/eval/score.js';
-import { identityKey, SCENARIO_NAMES, simulate, VARIANTS, type Truth, type VariantName } from '../bench/eval/simulate.js';
+import { CODES, identityKey, SCENARIO_NAMES, simulate, VARIANTS, type Truth, type VariantName } from '../bench/eval/simulate.js';
 import { ROOT } from './exec.js';
 
 const OUT = join(ROOT, 'test', 'output', 'eval');
@@ -23,9 +23,10 @@ interface Line {
   xff: string | null;
 }
 
-// Both variants, with and without X-Forwarded-For at the end.
+// The three variants (combined; combined and the request time; with Location, request length and time), with and
+// without X-Forwarded-For at the end.
 const LINE =
-  /^(\S+) - - \[[^\]]+\] "(\S+) (\S+) HTTP\/[\d.]+" (\d{3}) \d+ "[^"]*" "([^"]*)"(?: "([^"]*)" \d+ \d+\.\d{3})?(?: "([^"]*)")?$/;
+  /^(\S+) - - \[[^\]]+\] "(\S+) (\S+) HTTP\/[\d.]+" (\d{3}) \d+ "[^"]*" "([^"]*)"(?: "([^"]*)" \d+ \d+\.\d{3}| \d+\.\d{3})?(?: "([^"]*)")?$/;
 
 function parse(text: string): Line {
   const m = LINE.exec(text);
@@ -57,7 +58,7 @@ beforeAll(() => {
     const { truth } = simulate({ scenario: name, seed: SEED, scale: 'small', dir });
     truths.set(name, truth);
     const read = (v: VariantName) => truth.files.map((f) => readFileSync(join(dir, truth.variants[v].dir, f), 'utf8').split('\n').slice(0, -1));
-    files.set(name, { combined: read('combined'), location: read('location') });
+    files.set(name, { combined: read('combined'), timed: read('timed'), location: read('location') });
   }
 });
 
@@ -77,7 +78,9 @@ describe.each(SCENARIO_NAMES)('scenario %s (small)', (name) => {
       f.combined[i]!.forEach((text, j) => {
         const c = parse(text);
         const l = parse(f.location[i]![j]!);
+        const t = parse(f.timed[i]![j]!);
         expect([c.address, c.method, c.url, c.status, c.userAgent, c.xff]).toEqual([l.address, l.method, l.url, l.status, l.userAgent, l.xff]);
+        expect([t.address, t.method, t.url, t.status, t.userAgent, t.xff, t.location]).toEqual([c.address, c.method, c.url, c.status, c.userAgent, c.xff, null]);
         expect(c.location).toBeNull();
       });
     }
@@ -172,6 +175,28 @@ describe('the simulator', () => {
     expect(truths.get('load-balanced')!.files.length).toBeGreaterThanOrEqual(3);
     // NAT: identities with several people behind them.
     expect(truths.get('nat')!.clients.some((c) => c.people >= 5)).toBe(true);
+  });
+
+  it('logs slow uploads\' follow-ups before their redirects, beyond the reorder allowance, and their request times show the redirect came first', () => {
+    const t = truths.get('slow-uploads')!;
+    const early = t.redirects.filter((r) => r.loggedEarly);
+    expect(early.length).toBeGreaterThan(20);
+    expect(t.summary.loggedEarly).toBe(early.length);
+    // An offender whose only violations are on such redirects: flagged with request times, not without.
+    expect(t.clients.some((c) => c.mishandles.length > 0 && CODES.every((k) => c.decidableViolations[k] === c.earlyViolations[k]))).toBe(true);
+    const lines = readFileSync(join(OUT, 'slow-uploads', 'timed', t.files[0]!), 'utf8').split('\n');
+    const at = (line: number) => {
+      const m = / \[(\d\d)\/\w+\/\d{4}:(\d\d):(\d\d):(\d\d) \+0000\] .* (\d+\.\d{3})$/.exec(lines[line - 1]!)!;
+      const end = ((Number(m[2]) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
+      return { end, start: end - Number(m[5]) * 1000 };
+    };
+    for (const r of early) {
+      const x = at(r.line);
+      const f = at(r.followUp!.line);
+      expect(x.end - f.end).toBeGreaterThan(2000);
+      // Sent after the redirect was (within the second the times are cut to).
+      expect(f.start).toBeGreaterThan(x.start - 1000);
+    }
   });
 });
 

@@ -398,6 +398,7 @@ describe('exporter quirks', () => {
       bodySize: 0,
       referer: 'http://computer-database.gatling.io/computers/new',
       duration: 731.0880000479523,
+      timeIs: 'start',
       cacheControl: null,
       expires: null,
       internal: false,

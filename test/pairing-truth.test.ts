@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { score, THRESHOLDS, type ToolReport } from '../bench/eval/score.js';
+import { score, THRESHOLDS, VARIANT_LABELS, type ToolReport } from '../bench/eval/score.js';
 import { SCENARIO_NAMES, simulate, VARIANTS, type Truth, type VariantName } from '../bench/eval/simulate.js';
 import { compileLogFormat } from '../parsers/index.js';
 import { analyzeFiles, type RunOptions } from '../src/run.js';
@@ -53,7 +53,7 @@ function outcome(r: AuditReport): Record<string, string> {
 describe('simulated production traffic with known ground truth (npm run eval, full scale, another seed)', () => {
   for (const scenario of SCENARIO_NAMES) {
     for (const variant of VARIANTS) {
-      it(`${scenario}, ${variant === 'location' ? 'with' : 'without'} Location: precision and recall of flagged clients`, async () => {
+      it(`${scenario}, ${VARIANT_LABELS[variant]}: precision and recall of flagged clients`, async () => {
         const truth = truths.get(scenario)!;
         const report = await analyzeFiles(filesOf(scenario, variant), optionsOf(truth, variant));
         const s = score(truth, asTool(report), variant);

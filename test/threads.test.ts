@@ -166,6 +166,7 @@ describe('the record codec', () => {
     r.locationLogged = i % 2 === 0;
     r.bodySize = i % 3 === 0 ? null : i % 3 === 1 ? 0 : i * 11;
     r.duration = i % 4 === 1 ? null : i / 8;
+    r.timeIs = i % 3 === 0 ? null : i % 3 === 1 ? 'start' : 'end';
     r.forwardedFor = i % 5 === 1 ? '203.0.113.9' : null;
     r.scheme = i % 2 ? 'https' : null;
     r.host = i % 2 ? 'shop.example' : null;
@@ -200,6 +201,8 @@ describe('the record codec', () => {
     // The trace fields cross too (null stays null).
     expect(out.filter((r) => r.traceId === null)).toHaveLength(all.filter((r) => r.traceId === null).length);
     expect(out[5]).toMatchObject({ traceId: all[5]!.traceId, service: 'svc-5' });
+    // Which instant the time is, all three ways.
+    expect(out.slice(0, 3).map((r) => r.timeIs)).toEqual([null, 'start', 'end']);
   });
 
   it('the decoded records have the property order of emptyRecord (one object shape)', () => {

@@ -4,8 +4,8 @@
  * the ingress-nginx preset; detection from the first bytes, the verdicts each gives, the big-document reader
  * (parsers/json-stream.ts) against chunking, truncation and malformed input, and its memory on a generated array.
  */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AuditError } from '../core/errors.js';
 import type { HttpRecord, InputStats } from '../core/model.js';
 import { detectDocumentFormat, detectLineFormat, lineFormats, parseDocument } from '../parsers/index.js';
@@ -16,7 +16,8 @@ import { openSource } from '../src/source.js';
 import type { AuditReport } from '../src/report.js';
 import { jsonMemory } from '../bench/json-memory.js';
 import { run } from './exec.js';
-import { FIXTURES, iso, lines } from './helpers.js';
+import { FIXTURES, iso, lines, rec } from './helpers.js';
+import { followUpOf, PairingEngine, type Pair } from '../src/pairing.js';
 
 const SAMPLES = new URL('../samples/', import.meta.url).pathname;
 const OTEL = `${SAMPLES}capture-otel.jsonl`;
@@ -30,6 +31,49 @@ async function readAll(path: string, opts: Parameters<typeof openSource>[2] = {}
 
 function verdicts(report: AuditReport): Record<string, string[]> {
   return Object.fromEntries(report.clients.map((c) => [`${c.address} ${c.userAgent ?? '-'}`, c.verdicts]));
+}
+
+const OUT = new URL('./output/traces/', import.meta.url).pathname;
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
+
+/**
+ * The real capture without the captured Location (as a server that sets it through writeHead gives it), written to
+ * test/output: only the spans of one client (its address or service) when `only` is given; trace ids kept, removed
+ * (`none`), or a new one on every span (`unique`: clients that carry no trace context).
+ */
+function otelVariant(name: string, opts: { only?: string; traces?: 'keep' | 'none' | 'unique' } = {}): string {
+  mkdirSync(OUT, { recursive: true });
+  let n = 0;
+  const lines = readFileSync(OTEL, 'utf8').split('\n').filter((l) => l !== '');
+  const out = lines.map((l) => {
+    const o = JSON.parse(l) as { resourceSpans: { resource: { attributes: Attr[] }; scopeSpans: { spans: Span[] }[] }[] };
+    for (const rs of o.resourceSpans) {
+      const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+      for (const ss of rs.scopeSpans) {
+        ss.spans = ss.spans.filter((sp) => {
+          sp.attributes = sp.attributes.filter((a) => a.key !== 'http.response.header.location');
+          if (opts.traces === 'none') sp.traceId = '';
+          if (opts.traces === 'unique') sp.traceId = (++n).toString(16).padStart(32, '0');
+          if (opts.only === undefined) return true;
+          const address = sp.attributes.find((a) => a.key === 'client.address')?.value.stringValue;
+          return address === opts.only || (sp.kind === 3 && service === opts.only);
+        });
+      }
+    }
+    return JSON.stringify(o);
+  });
+  const path = `${OUT}${name}`;
+  writeFileSync(path, `${out.join('\n')}\n`);
+  return path;
+}
+interface Attr {
+  key: string;
+  value: { stringValue?: string };
+}
+interface Span {
+  traceId: string;
+  kind: number;
+  attributes: Attr[];
 }
 
 function newStats(): InputStats {
@@ -89,6 +133,40 @@ describe('OpenTelemetry: the real capture (samples/capture-otel/README.md)', () 
     for (const c of report.clients) expect(c.pairing.exact, `${c.address}`).toBe(7);
     const naive = report.clients.find((c) => c.address === '127.0.0.22')!;
     expect(naive.findings).toMatchObject({ 'method-changed-after-307': 1, 'method-changed-after-308': 1 });
+  });
+
+  it('pairs by trace id where the Location is not captured: each client alone, every pair decided as the client did', async () => {
+    // A server that sets Location through writeHead leaves it out of its spans (issue #16). Each client's traffic
+    // alone (no population to learn the routes from): the two 303s to /r303/to?order=… cannot be told apart by
+    // their URLs, and without trace ids stay undetermined; with them, the next request of each redirect's trace is
+    // its follow-up.
+    const expected: Record<string, Record<string, number>> = {
+      '127.0.0.1': { followed: 6, 'method-rewritten-after-302': 1 },
+      '127.0.0.21': { followed: 6, 'method-rewritten-after-302': 1 },
+      '127.0.0.22': { followed: 4, 'method-changed-after-307': 1, 'method-changed-after-308': 1, 'method-rewritten-after-302': 1 },
+      '127.0.0.23': { followed: 5, 'method-kept-after-303': 2 },
+      'client-fetch': { followed: 6, 'method-rewritten-after-302': 1 },
+      'client-correct': { followed: 6, 'method-rewritten-after-302': 1 },
+      'client-keeper': { followed: 5, 'method-kept-after-303': 2 },
+      'client-naive': { followed: 4, 'method-changed-after-307': 1, 'method-changed-after-308': 1, 'method-rewritten-after-302': 1 },
+    };
+    for (const [who, findings] of Object.entries(expected)) {
+      const traced = (await analyzeFiles([otelVariant(`${who}.jsonl`, { only: who })], { threads: 1 })).clients;
+      expect(traced.map((c) => c.address), who).toEqual([who]);
+      expect(traced[0]!.findings, who).toEqual(findings);
+      expect(traced[0]!.pairing, who).toEqual({ exact: 0, inferred: 7 });
+      const untraced = (await analyzeFiles([otelVariant(`${who}-untraced.jsonl`, { only: who, traces: 'none' })], { threads: 1 })).clients[0]!;
+      expect(untraced.findings['undetermined'] ?? 0, who).toBeGreaterThan(0);
+      // What is decided without trace ids is decided alike.
+      for (const [f, n] of Object.entries(untraced.findings)) if (f !== 'undetermined') expect(n, `${who} ${f}`).toBeLessThanOrEqual(findings[f] ?? 0);
+    }
+  });
+
+  it('a trace id of its own on every span (clients that carry no context) says nothing: the same verdicts as without', async () => {
+    const unique = await analyzeFiles([otelVariant('unique.jsonl', { traces: 'unique' })], { threads: 1 });
+    const none = await analyzeFiles([otelVariant('none.jsonl', { traces: 'none' })], { threads: 1 });
+    expect(verdicts(unique)).toEqual(verdicts(none));
+    expect(unique.totals.findings).toEqual(none.totals.findings);
   });
 
   it('gives the same records whole-line (JSON.parse) and through the tokenizer, in any chunking', async () => {
@@ -167,6 +245,48 @@ describe('OpenTelemetry: the real capture (samples/capture-otel/README.md)', () 
   });
 });
 
+describe('trace ids in pairing (docs/semantics.md, 3.3)', () => {
+  const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const pairsOf = (records: HttpRecord[]) => {
+    const pairs: Pair[] = [];
+    const e = new PairingEngine((p) => pairs.push(p));
+    for (const r of records) e.push(r);
+    e.flush();
+    return pairs;
+  };
+  const span = (f: Partial<HttpRecord> & { line: number }) => rec({ timeIs: 'start', duration: 2, ...f });
+
+  it('of two requests to the Location, the one in the redirect\'s trace follows it (two people behind one address)', () => {
+    // One person pays (trace a) and follows with GET; another, in trace b, posts to /done directly.
+    const records = [
+      span({ line: 1, time: T0, method: 'POST', target: '/pay', status: 303, location: '/done', locationLogged: true, traceId: 'a' }),
+      span({ line: 2, time: T0 + 10, method: 'POST', target: '/done', status: 405, locationLogged: true, traceId: 'b' }),
+      span({ line: 3, time: T0 + 20, method: 'GET', target: '/done', status: 200, locationLogged: true, traceId: 'a' }),
+    ];
+    expect(followUpOf(pairsOf(records)[0]!)?.line).toBe(3);
+    // Without trace ids the first request to the Location is taken: a POST after a 303, a violation.
+    expect(followUpOf(pairsOf(records.map((r) => ({ ...r, traceId: null })))[0]!)?.line).toBe(2);
+  });
+
+  it('the next request of the trace does not follow a redirect whose route is known to lead elsewhere', () => {
+    // Three clients teach that POST /pay leads to /done; this one gives up and asks for /help within its trace.
+    const taught = [1, 2, 3].flatMap((k) => [
+      span({ line: 10 * k, time: T0 + k * 1000, address: `10.0.0.${k + 1}`, method: 'POST', target: '/pay', status: 303, traceId: `t${k}` }),
+      span({ line: 10 * k + 1, time: T0 + k * 1000 + 20, address: `10.0.0.${k + 1}`, target: '/done', status: 200, traceId: `t${k}` }),
+    ]);
+    const mine = [
+      span({ line: 100, time: T0 + 10_000, method: 'POST', target: '/pay', status: 303, traceId: 'x' }),
+      span({ line: 101, time: T0 + 10_020, method: 'GET', target: '/help', status: 200, traceId: 'x' }),
+    ];
+    const pairs = pairsOf([...taught, ...mine].sort((a, b) => a.time - b.time));
+    const p = pairs.find((q) => q.redirect.line === 100)!;
+    expect(followUpOf(p)).toBeNull();
+    // Where the route's target is not known, the trace decides: /help followed /pay.
+    const alone = pairsOf(mine).find((q) => q.redirect.line === 100)!;
+    expect(followUpOf(alone)?.line).toBe(101);
+  });
+});
+
 describe('Zipkin, Jaeger, Cloud Logging, Cloudflare, ECS, ingress-nginx (fixtures from the documented fields)', () => {
   const cases: [string, string, Record<string, string[]>][] = [
     [
@@ -176,9 +296,9 @@ describe('Zipkin, Jaeger, Cloud Logging, Cloudflare, ECS, ingress-nginx (fixture
         '2001:db8::9 needle/3.3.1': ['mishandles-307'],
         '203.0.113.7 -': ['correct'],
         // The worker's own spans name the host (http.url), the server's do not: the route's target learnt from the
-        // server's spans is not the worker's, and without Location the pair stays undetermined until pairing uses
-        // the trace id.
-        'checkout-worker -': ['undetermined'],
+        // server's spans is not the worker's, and there is no Location; the trace id decides (the next request of
+        // the redirect's trace is its follow-up).
+        'checkout-worker -': ['correct'],
       },
     ],
     ['jaeger.json', 'jaeger', { '198.51.100.4 python-requests/2.31.0': ['mishandles-308'] }],

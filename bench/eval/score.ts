@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODES, identityKey, type Counts, type Truth, type VariantName } from './simulate.js';
+import { CODES, identityKey, type Counts, type Truth, type TruthClient, type VariantName, type ViolationCode } from './simulate.js';
 
 /** The part of the CLI's JSON report (src/report.ts) the score reads. */
 export interface ToolClient {
@@ -59,7 +59,27 @@ export interface Score {
 export const THRESHOLDS: Record<VariantName, { precision: number; recall: number }> = {
   location: { precision: 0.99, recall: 0.95 },
   combined: { precision: 0.98, recall: 0.9 },
+  timed: { precision: 0.98, recall: 0.9 },
 };
+
+/** The variants' names in the table. */
+export const VARIANT_LABELS: Record<VariantName, string> = {
+  combined: 'combined',
+  timed: 'combined + $request_time',
+  location: 'with Location',
+};
+
+/**
+ * The codes a client is truly flagged for in a variant, and those where a flag is neither right nor wrong. A
+ * violation whose follow-up was logged early (more than the reorder allowance before its redirect) is decidable
+ * only where the log has request times; without them it counts like an undecidable one.
+ */
+export function truthFlags(t: TruthClient, durations: boolean): { mishandles: ViolationCode[]; dontCare: ViolationCode[] } {
+  if (durations) return { mishandles: t.mishandles, dontCare: t.dontCare };
+  const mishandles = CODES.filter((k) => t.decidableViolations[k] - t.earlyViolations[k] > 0);
+  const dontCare = CODES.filter((k) => !mishandles.includes(k) && (t.earlyViolations[k] > 0 || t.undecidable[k] > 0 || t.unobservable[k] > 0));
+  return { mishandles, dontCare };
+}
 
 function pr(tp: number, fp: number, fn: number): PR {
   return { tp, fp, fn, precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
@@ -70,7 +90,9 @@ const within10 = (tool: number, truth: number) => Math.abs(tool - truth) <= 0.1 
 const label = (address: string, ua: string | null) => `${address} "${ua ?? '-'}"`;
 
 export function score(truth: Truth, report: ToolReport, variant: VariantName, cliMs: number | null = null): Score {
+  const durations = truth.variants[variant].durations;
   const truthBy = new Map(truth.clients.map((c) => [identityKey(c.address, c.userAgent), c]));
+  const flags = new Map(truth.clients.map((c) => [c, truthFlags(c, durations)]));
   const toolBy = new Map(report.clients.map((c) => [identityKey(c.address, c.userAgent), c]));
   const falsePositives: string[] = [];
   const falseNegatives: string[] = [];
@@ -81,8 +103,9 @@ export function score(truth: Truth, report: ToolReport, variant: VariantName, cl
     const t = truthBy.get(identityKey(c.address, c.userAgent));
     for (const code of CODES) {
       if (!c.verdicts.includes(`mishandles-${code}`)) continue;
-      if (t?.mishandles.includes(code)) tp++;
-      else if (!t?.dontCare.includes(code)) {
+      const f = t ? flags.get(t)! : null;
+      if (f?.mishandles.includes(code)) tp++;
+      else if (!f?.dontCare.includes(code)) {
         fp++;
         if (falsePositives.length < 8) falsePositives.push(`${code} ${label(c.address, c.userAgent)} [${t?.software.join('; ') ?? 'unknown identity'}]`);
       }
@@ -90,7 +113,7 @@ export function score(truth: Truth, report: ToolReport, variant: VariantName, cl
   }
   for (const t of truth.clients) {
     const c = toolBy.get(identityKey(t.address, t.userAgent));
-    for (const code of t.mishandles) {
+    for (const code of flags.get(t)!.mishandles) {
       if (c?.verdicts.includes(`mishandles-${code}`)) continue;
       fn++;
       if (falseNegatives.length < 8) falseNegatives.push(`${code} ${label(t.address, t.userAgent)} [${t.software.join('; ')}]`);
@@ -110,14 +133,15 @@ export function score(truth: Truth, report: ToolReport, variant: VariantName, cl
     if (!toolBy.get(identityKey(t.address, t.userAgent))?.verdicts.includes('does-not-follow')) dfn++;
   }
 
-  // Counts and unfollowed, per identity, leaving out identities with an undecidable redirect.
+  // Counts and unfollowed, per identity, leaving out identities with an undecidable redirect (without request
+  // times, also those with a follow-up logged early).
   const keys = new Set<string>();
   for (const t of truth.clients) if (t.redirects > 0) keys.add(identityKey(t.address, t.userAgent));
   for (const c of report.clients) keys.add(identityKey(c.address, c.userAgent));
   let exact = 0, total = 0, clientsWithin = 0, clients = 0;
   for (const k of keys) {
     const t = truthBy.get(k);
-    if (t?.anyUndecidable) continue;
+    if (t?.anyUndecidable || (!durations && (t?.loggedEarly ?? 0) > 0)) continue;
     const c = toolBy.get(k);
     const tv = t?.violations ?? { '303': 0, '307': 0, '308': 0 };
     const cv = c?.violations ?? { '303': 0, '307': 0, '308': 0 };
@@ -149,7 +173,8 @@ export function score(truth: Truth, report: ToolReport, variant: VariantName, cl
       invisible: truth.summary.leftSite + truth.summary.otherServer + truth.summary.cached,
       within10: within10(toolUnfollowed, truth.summary.unfollowed), clientsWithin, clients },
     undetermined: report.totals.redirects > 0 ? undeterminedCount / report.totals.redirects : 0,
-    undecidable: truth.summary.undecidable,
+    // Without request times, pairs whose follow-up was logged early are undecidable too.
+    undecidable: truth.summary.undecidable + (durations ? 0 : truth.summary.loggedEarly),
     falsePositives,
     falseNegatives,
     cliMs,
@@ -219,7 +244,7 @@ export function markdownTable(scores: Score[]): string {
   const rows = scores.map((s) =>
     [
       s.scenario,
-      s.variant === 'location' ? 'with Location' : 'combined',
+      VARIANT_LABELS[s.variant],
       s.lines,
       s.redirects,
       f3(s.mishandles.precision),

@@ -23,12 +23,17 @@ export const COMBINED_FORMAT =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
 export const LOCATION_FORMAT =
   '$remote_addr - - [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$sent_http_location" $request_length $request_time';
-/** The same two, with the reverse proxy's X-Forwarded-For at the end (the `proxies` scenario). */
+/** `combined` and the request time: when each request started is known, not where it was sent (no Location). */
+export const TIMED_FORMAT = `${COMBINED_FORMAT} $request_time`;
+/** The same three, with the reverse proxy's X-Forwarded-For at the end (the `proxies` scenario). */
 export const COMBINED_XFF_FORMAT = `${COMBINED_FORMAT} "$http_x_forwarded_for"`;
+export const TIMED_XFF_FORMAT = `${TIMED_FORMAT} "$http_x_forwarded_for"`;
 export const LOCATION_XFF_FORMAT = `${LOCATION_FORMAT} "$http_x_forwarded_for"`;
 
-export type VariantName = 'combined' | 'location';
-export const VARIANTS: readonly VariantName[] = ['combined', 'location'];
+export type VariantName = 'combined' | 'timed' | 'location';
+export const VARIANTS: readonly VariantName[] = ['combined', 'timed', 'location'];
+/** The variants whose lines carry the request time ($request_time): they show when a request started. */
+export const TIMED_VARIANTS: ReadonlySet<VariantName> = new Set(['timed', 'location']);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ground truth (the JSON written beside the logs)
@@ -67,6 +72,12 @@ export interface TruthRedirect {
    * follow-up, would give this redirect another outcome: the log cannot say which pairing is right.
    */
   undecidable: boolean;
+  /**
+   * The follow-up's line shows a time more than 2 s (the reorder allowance) before the redirect's: the server
+   * answered at once and wrote the redirect's line only after discarding a slow upload. Only a log with the
+   * request time shows that the redirect was sent first; without it the pair is undecidable.
+   */
+  loggedEarly: boolean;
   /** The software of the person who got it (for reading the truth). */
   software: string;
 }
@@ -93,6 +104,10 @@ export interface TruthClient {
   violations: Counts;
   /** Observable violations on redirects whose pairing is decidable. */
   decidableViolations: Counts;
+  /** Of those, on redirects whose follow-up was logged early (`loggedEarly`): decidable only with request times. */
+  earlyViolations: Counts;
+  /** Followed redirects whose follow-up was logged early (`TruthRedirect.loggedEarly`). */
+  loggedEarly: number;
   /** Redirects of each code whose pairing is undecidable. */
   undecidable: Counts;
   /** Violations the formats cannot show (a dropped body). */
@@ -119,7 +134,7 @@ export interface Truth {
   /** File names, the same in every variant directory; `lines[i]` lines each. */
   files: string[];
   lines: number[];
-  variants: Record<VariantName, { dir: string; logFormat: string; args: string[] }>;
+  variants: Record<VariantName, { dir: string; logFormat: string; args: string[]; durations: boolean }>;
   redirects: TruthRedirect[];
   clients: TruthClient[];
   summary: {
@@ -133,6 +148,8 @@ export interface Truth {
     otherServer: number;
     cached: number;
     undecidable: number;
+    /** Followed redirects whose follow-up was logged early (see `TruthRedirect.loggedEarly`). */
+    loggedEarly: number;
     violations: Counts;
     unobservable: Counts;
   };
@@ -220,6 +237,7 @@ interface RedirInfo {
   violation: string | null;
   unobservable: boolean;
   undecidable: boolean;
+  loggedEarly: boolean;
 }
 
 // User-Agents
@@ -466,7 +484,7 @@ class Sim {
     let end = r.respond;
     if (r.location !== null && r.status >= 300 && r.status < 400) {
       const target = resolve(r.location, url);
-      const info: RedirInfo = { code: r.status, target, follow: null, reason: 'unfollowed', violation: null, unobservable: false, undecidable: false };
+      const info: RedirInfo = { code: r.status, target, follow: null, reason: 'unfollowed', violation: null, unobservable: false, undecidable: false, loggedEarly: false };
       r.redir = info;
       if (abandoned) {
         // The person sent the form again before this answer came: the browser left this navigation.
@@ -663,6 +681,9 @@ class Sim {
         return go('GET', '/api/v1/status');
       case 'upload307':
         return go('POST', '/api/v1/uploads', this.n(60_000, 2_000_000));
+      case 'bigUpload307':
+        // A file of 12-40 MB: the 307 comes at once, the server discards the unread body for 3 to 40 seconds.
+        return go('POST', '/api/v1/uploads', this.n(12_000_000, 40_000_000));
       case 'report308':
         return go('POST', '/api/v1/reports', this.n(500, 20_000));
     }
@@ -695,10 +716,12 @@ const TAIL_MS = 120_000;
 
 type BrowserAction = 'page' | 'pay' | 'login' | 'contact' | 'docs' | 'oldLink' | 'http' | 'sso' | 'short';
 const DEFAULT_BROWSER: Record<BrowserAction, number> = { page: 0.6, pay: 0.1, login: 0.07, contact: 0.03, docs: 0.08, oldLink: 0.05, http: 0.04, sso: 0, short: 0 };
-type ApiCall = 'list' | 'get' | 'create307' | 'update307' | 'order308' | 'logout308' | 'job303' | 'export303' | 'status301' | 'upload307' | 'report308';
+type ApiCall = 'list' | 'get' | 'create307' | 'update307' | 'order308' | 'logout308' | 'job303' | 'export303' | 'status301' | 'upload307' | 'bigUpload307' | 'report308';
 const DEFAULT_API: Record<ApiCall, number> = {
-  list: 0.3, get: 0.15, create307: 0.1, update307: 0.06, order308: 0.08, logout308: 0.04, job303: 0.1, export303: 0.04, status301: 0.05, upload307: 0.05, report308: 0.04,
+  list: 0.3, get: 0.15, create307: 0.1, update307: 0.06, order308: 0.08, logout308: 0.04, job303: 0.1, export303: 0.04, status301: 0.05, upload307: 0.05, bigUpload307: 0, report308: 0.04,
 };
+/** Weights that leave out every call (spread the calls wanted over it). */
+const NO_CALLS = Object.fromEntries(Object.keys(DEFAULT_API).map((k) => [k, 0])) as Record<ApiCall, number>;
 
 function weighted<T>(rnd: () => number, items: readonly [T, number][]): T {
   let total = 0;
@@ -848,6 +871,25 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
+SCENARIOS.push({
+  name: 'slow-uploads',
+  description:
+    'API clients uploading files of 12-40 MB through a route that answers 307 at once (to the upload host); the server writes the redirect\'s line only once it has discarded the unread body, seconds later, so its follow-up is often logged before it, by more than the 2 s reorder allowance. Correct clients send the upload again; an upload agent (needle) and a flaky axios turn the 307 into a GET; Python urllib leaves it.',
+  cfg: ONE,
+  minutes: { small: 6, full: 20 },
+  populate(sim, k) {
+    const uploads = { bigUpload307: 0.3 };
+    const libs = [SW.requests, SW.axios, SW.go, SW.node, SW.okhttp, SW.javaOk, SW.curlOk, SW.gotOk, SW.needleKeep];
+    for (let i = 0; i < 6 * k; i++) sim.api(sim.person(libs[i % libs.length]!, sim.ip()), startAt(sim), uploads);
+    // An upload agent that does nothing else: every violation of its is on a slow upload.
+    sim.api(sim.person(SW.needle, sim.ip()), startAt(sim), { ...NO_CALLS, bigUpload307: 1 }, [1_000, 20_000]);
+    sim.api(sim.person(SW.flaky307, sim.ip()), startAt(sim), { create307: 0.2, bigUpload307: 0.3 });
+    sim.api(sim.person(SW.urllib, sim.ip()), startAt(sim), uploads);
+    for (let i = 0; i < 8 * k; i++) sim.browse(sim.person(browser(sim.pick(BROWSER_UAS)), sim.ip()), startAt(sim), {});
+    healthProbe(sim);
+  },
+});
+
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -865,9 +907,13 @@ function render(r: Req, variant: VariantName, xff: boolean, skew: number): strin
   const p = r.person;
   const proto = p.sw.b.browser ? 'HTTP/2.0' : 'HTTP/1.1';
   let s = `${p.addr} - - [${timeLocal(r.logAt + skew)}] "${r.method} ${r.url.path} ${proto}" ${r.status} ${r.bytes} "${r.referer}" "${p.sw.ua}"`;
+  // nginx's $request_time: from the first byte read to the line written.
+  const requestTime = ((r.logAt - r.start) / 1000).toFixed(3);
   if (variant === 'location') {
     const reqLen = 120 + p.sw.ua.length + r.url.path.length + (r.referer.length > 1 ? r.referer.length + 10 : 0) + r.body;
-    s += ` "${r.location ?? '-'}" ${reqLen} ${((r.logAt - r.start) / 1000).toFixed(3)}`;
+    s += ` "${r.location ?? '-'}" ${reqLen} ${requestTime}`;
+  } else if (variant === 'timed') {
+    s += ` ${requestTime}`;
   }
   if (xff) s += ` "${p.xff ?? '-'}"`;
   return s;
@@ -932,11 +978,15 @@ export function simulate(opts: SimulateOptions): SimulateResult {
       const text = perFile[f]!.map((r) => render(r, v, xff, skew)).join('\n');
       writeFileSync(join(vdir, files[f]!), text.length ? `${text}\n` : '');
     }
-    const logFormat = v === 'combined' ? (xff ? COMBINED_XFF_FORMAT : COMBINED_FORMAT) : xff ? LOCATION_XFF_FORMAT : LOCATION_FORMAT;
-    variants[v] = { dir: v, logFormat, args: ['--log-format', logFormat, ...(xff ? ['--client-key', 'forwarded-for'] : [])] };
+    const logFormat =
+      v === 'combined' ? (xff ? COMBINED_XFF_FORMAT : COMBINED_FORMAT)
+      : v === 'timed' ? (xff ? TIMED_XFF_FORMAT : TIMED_FORMAT)
+      : xff ? LOCATION_XFF_FORMAT : LOCATION_FORMAT;
+    variants[v] = { dir: v, logFormat, args: ['--log-format', logFormat, ...(xff ? ['--client-key', 'forwarded-for'] : [])], durations: TIMED_VARIANTS.has(v) };
   }
 
   markUndecidable(sim, sc.cfg.clientKey);
+  markLoggedEarly(sim);
   const truth = buildTruth(sim, sc, opts, files, perFile.map((l) => l.length), variants);
   writeFileSync(join(opts.dir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
   return { truth, ms: performance.now() - t0 };
@@ -945,6 +995,17 @@ export function simulate(opts: SimulateOptions): SimulateResult {
 /** The second a line shows (with its server's skew). */
 function shownSecond(sim: Sim, r: Req): number {
   return Math.floor((r.logAt + sim.skew[r.server]!) / 1000);
+}
+
+/**
+ * Followed redirects whose follow-up shows a time more than 2 s before the redirect's (the reorder allowance, in
+ * the seconds the lines show): the redirect's line was written after a slow upload was discarded.
+ */
+function markLoggedEarly(sim: Sim): void {
+  for (const r of sim.reqs) {
+    const f = r.redir?.follow;
+    if (f && shownSecond(sim, f) < shownSecond(sim, r) - 2) r.redir!.loggedEarly = true;
+  }
 }
 
 /** Scored outcome of a redirect if `f` were its follow-up (null: none in the log, with the true reason). */
@@ -1005,7 +1066,7 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
   const clients = new Map<string, TruthClient & { people_: Set<number>; sw_: Set<string> }>();
   const redirects: TruthRedirect[] = [];
   const summary: Truth['summary'] = {
-    requests: sim.reqs.length, redirects: 0, followed: 0, unfollowed: 0, retried: 0, leftSite: 0, otherServer: 0, cached: 0, undecidable: 0, violations: zero(), unobservable: zero(),
+    requests: sim.reqs.length, redirects: 0, followed: 0, unfollowed: 0, retried: 0, leftSite: 0, otherServer: 0, cached: 0, undecidable: 0, loggedEarly: 0, violations: zero(), unobservable: zero(),
   };
   const clientOf = (p: Person) => {
     const id = identityOf(p, key);
@@ -1014,7 +1075,7 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
     if (!c) {
       c = {
         address: id.address, userAgent: id.userAgent, people: 0, software: [], redirects: 0, codeRedirects: zero(), followed: 0, unfollowed: 0, retried: 0, unfollowedUnsafe: 0, invisible: 0,
-        violations: zero(), decidableViolations: zero(), undecidable: zero(), unobservable: zero(), mishandles: [], dontCare: [], doesNotFollow: false,
+        violations: zero(), decidableViolations: zero(), earlyViolations: zero(), loggedEarly: 0, undecidable: zero(), unobservable: zero(), mishandles: [], dontCare: [], doesNotFollow: false,
         anyUndecidable: false, people_: new Set(), sw_: new Set(),
       };
       clients.set(k, c);
@@ -1033,13 +1094,18 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
     redirects.push({
       file: r.file, line: r.line, address: id.address, userAgent: id.userAgent, method: r.method, url: r.url.path, code: r.status,
       location: r.location ?? '', followUp: f ? { file: f.file, line: f.line, method: f.method, url: f.url.path } : null,
-      reason: info.reason, violation: info.violation, unobservable: info.unobservable, undecidable: info.undecidable, software: r.person.sw.name,
+      reason: info.reason, violation: info.violation, unobservable: info.unobservable, undecidable: info.undecidable, loggedEarly: info.loggedEarly,
+      software: r.person.sw.name,
     });
     summary.redirects++;
     c.redirects++;
     const code = String(info.code);
     const vc = (CODES as readonly string[]).includes(code) ? (code as ViolationCode) : null;
     if (vc) c.codeRedirects[vc]++;
+    if (info.loggedEarly) {
+      summary.loggedEarly++;
+      c.loggedEarly++;
+    }
     if (info.undecidable) {
       summary.undecidable++;
       c.anyUndecidable = true;
@@ -1082,6 +1148,7 @@ function buildTruth(sim: Sim, sc: Scenario, opts: SimulateOptions, files: string
         c.violations[vc]++;
         summary.violations[vc]++;
         if (!info.undecidable) c.decidableViolations[vc]++;
+        if (!info.undecidable && info.loggedEarly) c.earlyViolations[vc]++;
       }
     }
   }
