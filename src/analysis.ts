@@ -42,6 +42,8 @@ interface ClientAcc {
   unfollowed: number;
   /** Unfollowed redirects of unsafe requests (POST, PUT, ...): strong evidence of not following. */
   unfollowedUnsafe: number;
+  /** Followed redirects of unsafe requests: a client seen following them, when one is left (see `verdictsOf`). */
+  followedUnsafe: number;
   exact: number;
   inferred: number;
   undetermined: number;
@@ -62,6 +64,7 @@ function newClientAcc(): ClientAcc {
     followed: 0,
     unfollowed: 0,
     unfollowedUnsafe: 0,
+    followedUnsafe: 0,
     exact: 0,
     inferred: 0,
     undetermined: 0,
@@ -80,6 +83,7 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
   if (p.kind === 'followed') {
     acc.followed++;
     if (p.otherAgent !== null) acc.otherAgent++;
+    if (p.redirect.method !== 'GET' && p.redirect.method !== 'HEAD') acc.followedUnsafe++;
   } else if (UNFOLLOWED_FINDINGS.has(c.finding)) {
     acc.unfollowed++;
     // A re-sent original (a second click on Pay while the first was on its way) is a duplicate-submission
@@ -288,7 +292,7 @@ export class Analyzer {
     }
     for (const [key, a] of this.clients) {
       const { address, userAgent } = splitClientKey(key);
-      const verdicts = verdictsOf(a.violations, a.unfollowed - a.retried, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined);
+      const verdicts = verdictsOf(a.violations, a.unfollowed - a.retried, a.followed, a.unfollowedUnsafe, a.misresolved, a.redirects - a.undetermined, a.followedUnsafe);
       const examples = [...a.examples.values()]
         .filter((e) => e.finding !== 'followed')
         .sort((x, y) => PAIR_RANK.get(x.finding)! - PAIR_RANK.get(y.finding)!);
@@ -369,8 +373,12 @@ function requestAfter(p: Pair): HttpRecord | null {
 /** Added to the report with `partial`: what merging needs beyond the report. */
 function partialOf(clients: Map<string, ClientAcc>, monitoring: MonitoringState): PartialState {
   const unsafe: Record<string, number> = {};
-  for (const [key, a] of clients) if (a.unfollowedUnsafe > 0) unsafe[key] = a.unfollowedUnsafe;
-  return { unfollowedUnsafe: unsafe, monitoring };
+  const followedUnsafe: Record<string, number> = {};
+  for (const [key, a] of clients) {
+    if (a.unfollowedUnsafe > 0) unsafe[key] = a.unfollowedUnsafe;
+    if (a.followedUnsafe > 0) followedUnsafe[key] = a.followedUnsafe;
+  }
+  return { unfollowedUnsafe: unsafe, followedUnsafe, monitoring };
 }
 
 /** The pairing counts; `undetermined` and `otherAgent` only where there are some (older reports read the same). */

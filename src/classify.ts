@@ -108,11 +108,14 @@ function misresolved(pair: FollowedPair): Classification | null {
 
 /**
  * A client's verdicts, most serious first; the first is "the" verdict. `does-not-follow` needs strong evidence:
- * an unsafe request (POST, PUT, ...) left at its redirect, or at least SAFE_LEFT GETs left and no more followed.
- * One or two GETs left alone are weak evidence: a browser may take the target from its cache, and then no log
- * shows it.
+ * unsafe requests (POST, PUT, ...) left at their redirects (two, or one by a client that followed no unsafe
+ * request's redirect), or at least SAFE_LEFT GETs left and no more followed. One or two GETs left alone are weak
+ * evidence: a browser may take the target from its cache, and then no log shows it. One upload left by a client
+ * seen following unsafe requests' redirects is weak too: without request times, a slow upload's redirect is
+ * written long after its follow-up (docs/semantics.md, 3.5), which may no longer be held.
  */
 const SAFE_LEFT = 3;
+const UNSAFE_LEFT = 2;
 
 export function verdictsOf(
   violations: Record<'303' | '307' | '308', number>,
@@ -121,13 +124,15 @@ export function verdictsOf(
   unfollowedUnsafe: number,
   misresolved = 0,
   decided = followed + unfollowed,
+  followedUnsafe = 0,
 ): Verdict[] {
   const out: Verdict[] = [];
   if (violations['303'] > 0) out.push('mishandles-303');
   if (violations['307'] > 0) out.push('mishandles-307');
   if (violations['308'] > 0) out.push('mishandles-308');
   if (misresolved > 0) out.push('misresolves-location');
-  if (unfollowedUnsafe > 0 || (unfollowed >= SAFE_LEFT && unfollowed >= followed)) out.push('does-not-follow');
+  const unsafeLeft = unfollowedUnsafe >= UNSAFE_LEFT || (unfollowedUnsafe > 0 && followedUnsafe === 0);
+  if (unsafeLeft || (unfollowed >= SAFE_LEFT && unfollowed >= followed)) out.push('does-not-follow');
   if (out.length === 0) out.push(decided > 0 ? 'correct' : 'undetermined');
   return out;
 }

@@ -248,7 +248,7 @@ const VERDICT_ROWS = [
   verdict('mishandles-307', 'bad', 'broke the rule of 307 at least once (the follow-up changed the method or dropped the body)', '307'),
   verdict('mishandles-308', 'bad', 'broke the rule of 308 at least once (the follow-up changed the method or dropped the body)', '308'),
   verdict('misresolves-location', 'bad', 'requested a relative Location verbatim instead of resolving it against the request URL'),
-  verdict('does-not-follow', 'warn', 'left an unsafe request at its redirect, or at least as many redirects as it followed'),
+  verdict('does-not-follow', 'warn', 'left unsafe requests at their redirects (two, or one and followed no unsafe one), or at least as many redirects as it followed'),
   verdict('correct', 'good', 'followed every redirect as its code requires, or was not to blame'),
   verdict('undetermined', 'warn', 'none of its pairs was decided: the log cannot tell what it did'),
 ] as const;

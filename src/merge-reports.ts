@@ -66,14 +66,11 @@ export function mergeReports(reports: AuditReport[], names: string[] = reports.m
   const partial: PartialState = {
     ...(shards.single ? { shard: shards.single } : {}),
     ...(shards.union ? { shards: shards.union } : {}),
-    unfollowedUnsafe: Object.assign({}, ...reports.map((r) => r.partial!.unfollowedUnsafe)) as Record<string, number>,
+    // Per client, added up (two parts with the same client: consecutive periods; shards have none in common).
+    unfollowedUnsafe: sumCounts(reports.map((r) => r.partial!.unfollowedUnsafe)),
+    followedUnsafe: sumCounts(reports.map((r) => r.partial!.followedUnsafe ?? {})),
     monitoring: state,
   };
-  // Two parts with the same client (consecutive periods): their unsafe counts add.
-  if (!shards.disjoint) {
-    partial.unfollowedUnsafe = {};
-    for (const r of reports) for (const [k, n] of Object.entries(r.partial!.unfollowedUnsafe)) partial.unfollowedUnsafe[k] = (partial.unfollowedUnsafe[k] ?? 0) + n;
-  }
   const firsts = reports.map((r) => r.period.first).filter((t): t is string => t !== null).sort();
   const lasts = reports.map((r) => r.period.last).filter((t): t is string => t !== null).sort();
   return {
@@ -159,17 +156,25 @@ function sortedWhy(p: Pairing): Pairing {
   return p;
 }
 
+function sumCounts(parts: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of parts) for (const [k, n] of Object.entries(part)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
+
 function mergeClients(reports: AuditReport[]): ClientReport[] {
   interface Acc {
     c: ClientReport;
     examples: Map<PairFinding, Example>;
     unsafe: number;
+    followedUnsafe: number;
   }
   const byKey = new Map<string, Acc>();
   for (const r of reports) {
     for (const c of r.clients) {
       const key = `${c.address}\u0000${c.userAgent ?? ''}`;
       const unsafe = r.partial!.unfollowedUnsafe[key] ?? 0;
+      const followedUnsafe = r.partial!.followedUnsafe?.[key] ?? 0;
       let acc = byKey.get(key);
       if (!acc) {
         acc = {
@@ -184,6 +189,7 @@ function mergeClients(reports: AuditReport[]): ClientReport[] {
           },
           examples: new Map(),
           unsafe: 0,
+          followedUnsafe: 0,
         };
         byKey.set(key, acc);
       }
@@ -195,6 +201,7 @@ function mergeClients(reports: AuditReport[]): ClientReport[] {
       for (const v of ['303', '307', '308'] as const) m.violations[v] += c.violations[v];
       addCounts(m.findings, c.findings);
       acc.unsafe += unsafe;
+      acc.followedUnsafe += followedUnsafe;
       for (const e of c.examples) {
         const had = acc.examples.get(e.finding);
         if (!had || compareRefs(e.redirect, had.redirect) < 0) acc.examples.set(e.finding, e);
@@ -202,10 +209,10 @@ function mergeClients(reports: AuditReport[]): ClientReport[] {
     }
   }
   const out: ClientReport[] = [];
-  for (const { c, examples, unsafe } of byKey.values()) {
+  for (const { c, examples, unsafe, followedUnsafe } of byKey.values()) {
     const retried = c.findings['original-retried'] ?? 0;
     const misresolved = c.findings['location-misresolved'] ?? 0;
-    const verdicts = verdictsOf(c.violations, c.unfollowed - retried, c.followed, unsafe, misresolved, c.redirects - (c.pairing.undetermined ?? 0));
+    const verdicts = verdictsOf(c.violations, c.unfollowed - retried, c.followed, unsafe, misresolved, c.redirects - (c.pairing.undetermined ?? 0), followedUnsafe);
     const shown = [...examples.values()].filter((e) => e.finding !== 'followed').sort((x, y) => PAIR_RANK.get(x.finding)! - PAIR_RANK.get(y.finding)!);
     if (shown.length === 0 && examples.has('followed')) shown.push(examples.get('followed')!);
     out.push({ ...c, verdict: verdicts[0]!, verdicts, findings: sortKeys(c.findings), examples: shown });

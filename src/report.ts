@@ -187,6 +187,8 @@ export interface PartialState {
   shards?: { count: number; indexes: number[] };
   /** Per client (`address` NUL `userAgent`): unfollowed redirects of unsafe requests (POST, ...), where above 0. */
   unfollowedUnsafe: Record<string, number>;
+  /** Per client: followed redirects of unsafe requests, where above 0 (absent in reports of 0.x before it). */
+  followedUnsafe?: Record<string, number>;
   monitoring: MonitoringState;
 }
 

@@ -92,4 +92,15 @@ describe('verdict of a client', () => {
     // A crawler that never follows.
     expect(verdictsOf(none, 4, 0, 0)).toEqual(['does-not-follow']);
   });
+
+  it('does not take one upload left from a client seen following unsafe requests as does-not-follow', () => {
+    const none = { '303': 0, '307': 0, '308': 0 };
+    // A browser that followed its checkouts (POST 303) and left one upload: without request times a slow upload's
+    // redirect is written after its follow-up, which may be gone by then (the slow-uploads scenario of npm run eval).
+    expect(verdictsOf(none, 1, 20, 1, 0, 21, 5)).toEqual(['correct']);
+    // Two uploads left: not by chance.
+    expect(verdictsOf(none, 2, 20, 2, 0, 22, 5)).toEqual(['does-not-follow']);
+    // urllib again: it follows GETs only, so the one POST it left counts.
+    expect(verdictsOf(none, 1, 43, 1, 0, 44, 0)).toEqual(['does-not-follow']);
+  });
 });
