@@ -3,7 +3,7 @@
  * OpenTelemetry Collector's file exporter writes) read in bounded memory.
  *
  * A format says which values it wants by their path (`select`), and gets each one whole (`value`), plus a call
- * when a container it walked into closes (`closed`). Two readers give the same calls:
+ * when a container it walked into closes (`closed`): parsers/json-select.ts. Two readers give the same calls:
  *
  * - the whole input, or each line, decoded with `JSON.parse` and walked, when the input is JSON values one per
  *   line and each line is at most `LINE_LIMIT` bytes (the fast path: `JSON.parse` reads ~190 MB/s);
@@ -24,19 +24,9 @@ import type { HttpRecord, InputStats } from '../core/model.js';
 import { AuditError } from '../core/errors.js';
 import { skippedLine } from '../core/skip.js';
 
-export type PathKey = string | number;
-/** `select` answers: walk into the value (a container), or skip it; any number above 0 assembles it. */
-export const WALK = 0;
-export const SKIP = -1;
+import { SKIP, type DocumentHandler, type PathKey } from './json-select.js';
 
-export interface DocumentHandler {
-  /** What to do with the value at `path` (path[0] is the index of the top-level value). */
-  select(path: readonly PathKey[]): number;
-  /** A selected value, assembled. */
-  value(tag: number, value: unknown, path: readonly PathKey[]): void;
-  /** A container walked into (WALK) has closed; `path` is its own path. */
-  closed?(path: readonly PathKey[]): void;
-}
+export { SKIP, WALK, type DocumentHandler, type PathKey } from './json-select.js';
 
 /** Where a format puts what it read: records, and counted skips (each is one "line" of the input's stats). */
 export interface RecordSink {
