@@ -4,8 +4,8 @@
  *
  * - the line path: nginx `escape=json` lines (bench/generate.ts) through `openSource`, as `analyze` reads them;
  * - OTLP/JSON lines (200 spans a line, ~115 KB) read whole with `JSON.parse` (the reader's line mode);
- * - the same lines through stream-json's tokenizer (`tokensOnly`);
- * - a Zipkin array on one line (tokenizer: the only way for a one-line document of any size);
+ * - the same lines through stream-json's tokenizer (`reader: 'tokens'`);
+ * - a Zipkin array on one line through the tokenizer;
  * - stream-json alone on the Zipkin array, three ways: its tokenizer called as a function (what the reader does),
  *   `chain([parser(), …])`, and `parser.asStream()`; and `JSON.parse` of the same bytes cut at span boundaries.
  *
@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import chain from 'stream-chain';
 import { jsonParser, parser } from 'stream-json/parser.js';
 import type { HttpRecord, InputStats } from '../core/model.js';
-import { parseDocument, type DocumentFormat } from '../parsers/json-stream.js';
+import { parseDocument, type DocumentFormat, type DocumentOptions } from '../parsers/json-stream.js';
 import { otlpFormat } from '../parsers/otlp.js';
 import { zipkinFormat } from '../parsers/zipkin.js';
 import { openSource } from '../src/source.js';
@@ -50,11 +50,11 @@ interface Row {
   what: string;
 }
 
-async function timeDoc(name: string, buf: Buffer, format: DocumentFormat, tokensOnly: boolean): Promise<Row> {
+async function timeDoc(name: string, buf: Buffer, format: DocumentFormat, reader: NonNullable<DocumentOptions['reader']>): Promise<Row> {
   const t0 = performance.now();
   let n = 0;
   const keep: HttpRecord[] = [];
-  for await (const b of parseDocument(chunks(buf), 0, stats(), format, { tokensOnly })) {
+  for await (const b of parseDocument(chunks(buf), 0, stats(), format, { reader })) {
     n += b.length;
     if (keep.length === 0) keep.push(b[0]!);
   }
@@ -82,10 +82,10 @@ async function main(): Promise<void> {
   }
 
   const otlp = collect(otlpLines(size));
-  rows.push(await timeDoc('OTLP lines, JSON.parse per line', otlp, otlpFormat, false));
-  rows.push(await timeDoc('OTLP lines, stream-json tokenizer', otlp, otlpFormat, true));
+  rows.push(await timeDoc('OTLP lines, JSON.parse per line', otlp, otlpFormat, 'auto'));
+  rows.push(await timeDoc('OTLP lines, stream-json tokenizer', otlp, otlpFormat, 'tokens'));
   const zipkin = collect(zipkinArray(size));
-  rows.push(await timeDoc('Zipkin array (one line), stream-json tokenizer', zipkin, zipkinFormat, true));
+  rows.push(await timeDoc('Zipkin array (one line), stream-json tokenizer', zipkin, zipkinFormat, 'tokens'));
 
   // stream-json alone, on the Zipkin array.
   {

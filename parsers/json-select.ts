@@ -1,7 +1,7 @@
 /**
  * What a document format says about the values of a big JSON document: which ones it walks into, which it skips,
- * and which it wants whole. The readers of parsers/json-stream.ts (whole lines, stream-json's tokenizer) make the
- * same calls from it.
+ * and which it wants whole. The readers of parsers/json-stream.ts (whole lines, the byte splitter of
+ * parsers/json-splitter.ts, stream-json's tokenizer) all make the same calls from it.
  */
 
 /** A value's place: path[0] is the index of the top-level value, then keys and array indexes. */
