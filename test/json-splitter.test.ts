@@ -81,14 +81,16 @@ function outcome(r: Read) {
 describe('the byte splitter gives the records of the tokenizer and of whole lines', () => {
   const samples = documentSamples();
 
-  it('finds the document samples: the OpenTelemetry capture and the Zipkin, Jaeger, Cloud Logging and Elasticsearch fixtures', () => {
-    expect(samples.map(([name, , d]) => `${name} ${d.name}`).sort()).toEqual([
-      'samples/capture-otel.jsonl otlp',
-      'test/fixtures/formats/es-search.json elasticsearch',
-      'test/fixtures/formats/gcp-logging.json gcp-logging-array',
-      'test/fixtures/formats/jaeger.json jaeger',
-      'test/fixtures/formats/zipkin.json zipkin',
-    ]);
+  it('finds the document samples: the OpenTelemetry capture and the Zipkin, Jaeger, Cloud Logging and Elasticsearch fixtures (and any added since)', () => {
+    expect(samples.map(([name, , d]) => `${name} ${d.name}`)).toEqual(
+      expect.arrayContaining([
+        'samples/capture-otel.jsonl otlp',
+        'test/fixtures/formats/es-search.json elasticsearch',
+        'test/fixtures/formats/gcp-logging.json gcp-logging-array',
+        'test/fixtures/formats/jaeger.json jaeger',
+        'test/fixtures/formats/zipkin.json zipkin',
+      ]),
+    );
   });
 
   it.each(documentSamples())('%s: splitter, tokenizer and the default reader agree, in any chunking, with values handed over to the tokenizer too', async (_name, file, format) => {
