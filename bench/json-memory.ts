@@ -3,7 +3,7 @@
  * read --format=json` array), generated on the fly and piped into `redirect-audit analyze -` (never written to
  * disk), with the analyzer's peak RSS (VmHWM) and CPU time (utime + stime) read from /proc while it runs. The
  * Zipkin and Jaeger documents are one line and the gcloud array is pretty-printed, so none is read a line at a
- * time (the reader's line mode): each goes through the reader for long or multi-line documents.
+ * time: each goes through the byte splitter (parsers/json-splitter.ts).
  *
  *   npx tsc -p tsconfig.json && node dist/bench/json-memory.js 200        # MB; 1024 for the 1 GB run
  *   node dist/bench/json-memory.js 200 jaeger --threads 1                 # a shape, then options for analyze
