@@ -1,6 +1,7 @@
 /**
  * Generated trace exports of any size, made on the fly as chunks (never written whole): a Zipkin v2 JSON array on
- * one line, or OTLP/JSON export requests one a line (the Collector's file exporter). Seeded; the traffic is
+ * one line, OTLP/JSON export requests one a line (the Collector's file exporter), a Jaeger `/api/traces` body on
+ * one line, or a `gcloud logging read --format=json` array (pretty-printed, keys sorted). Seeded; the traffic is
  * clients (one per address) sending POST /rNNN and following the redirect, a tenth of them wrongly (GET after
  * 307/308), plus plain GETs (about 5% of actions are redirects). Used by bench/json-stream-bench.ts and the memory test (bench/json-memory.ts).
  */
@@ -83,6 +84,104 @@ function otlpSpan(s: Span): string {
   });
 }
 
+function jaegerSpan(s: Span): string {
+  const tag = (key: string, value: string | number) => ({ key, type: typeof value === 'number' ? 'int64' : 'string', value });
+  return JSON.stringify({
+    traceID: s.traceId,
+    spanID: s.id.padStart(16, '0'),
+    operationName: `${s.method} ${s.path}`,
+    references: [],
+    startTime: s.ts,
+    duration: 1200,
+    tags: [
+      tag('span.kind', 'server'),
+      tag('http.method', s.method),
+      tag('http.url', `http://shop.example.com${s.path}`),
+      tag('http.status_code', s.status),
+      tag('peer.ipv4', s.address),
+      tag('http.user_agent', s.ua),
+    ],
+    logs: [],
+    processID: 'p1',
+    warnings: null,
+  });
+}
+
+const JAEGER_PROCESSES = JSON.stringify({ p1: { serviceName: 'shop', tags: [{ key: 'hostname', type: 'string', value: 'shop-7d9f' }] } });
+
+function gcloudEntry(s: Span): string {
+  const time = new Date(s.ts / 1000).toISOString().replace('Z', `${String(s.ts % 1000).padStart(3, '0')}000Z`);
+  // gcloud prints entries with their keys sorted, indented by two spaces, inside the array's own indent.
+  const entry = {
+    httpRequest: {
+      latency: '0.001200s',
+      protocol: 'HTTP/1.1',
+      remoteIp: s.address,
+      requestMethod: s.method,
+      requestSize: '412',
+      requestUrl: `https://shop-abc123-uc.a.run.app${s.path}`,
+      responseSize: '211',
+      serverIp: '216.239.32.53',
+      status: s.status,
+      userAgent: s.ua,
+    },
+    insertId: `${s.id.padStart(12, '0')}a1b2c3d4`,
+    logName: 'projects/my-project/logs/run.googleapis.com%2Frequests',
+    receiveTimestamp: time,
+    resource: { labels: { configuration_name: 'shop', location: 'us-central1', project_id: 'my-project', revision_name: 'shop-00042-xyz', service_name: 'shop' }, type: 'cloud_run_revision' },
+    severity: 'INFO',
+    timestamp: time,
+    trace: `projects/my-project/traces/${s.traceId}`,
+  };
+  return JSON.stringify(entry, null, 2).replace(/^/gm, '  ');
+}
+
+/** A Jaeger `/api/traces` body (`{"data":[{traceID, spans, processes}, …]}`, one line) of about `bytes` bytes. */
+export function* jaegerDocument(bytes: number, seed = 42): Generator<Buffer> {
+  let buf = '{"data":[';
+  let total = 0;
+  let trace: string[] = [];
+  let traceId = '';
+  let first = true;
+  const flush = () => {
+    buf += `${first ? '' : ','}{"traceID":"${traceId}","spans":[${trace.join(',')}],"processes":${JAEGER_PROCESSES},"warnings":null}`;
+    first = false;
+    trace = [];
+  };
+  for (const s of spans(seed)) {
+    if (s.traceId !== traceId && trace.length > 0) {
+      flush();
+      if (buf.length >= CHUNK) {
+        total += buf.length;
+        yield Buffer.from(buf);
+        buf = '';
+        if (total >= bytes) break;
+      }
+    }
+    traceId = s.traceId;
+    trace.push(jaegerSpan(s));
+  }
+  yield Buffer.from(`${buf}],"total":0,"limit":0,"offset":0,"errors":null}\n`);
+}
+
+/** A `gcloud logging read --format=json` array of about `bytes` bytes: pretty-printed, an entry per request. */
+export function* gcloudArray(bytes: number, seed = 42): Generator<Buffer> {
+  let buf = '[\n';
+  let total = 0;
+  let first = true;
+  for (const s of spans(seed)) {
+    buf += (first ? '' : ',\n') + gcloudEntry(s);
+    first = false;
+    if (buf.length >= CHUNK) {
+      total += buf.length;
+      yield Buffer.from(buf);
+      buf = '';
+      if (total >= bytes) break;
+    }
+  }
+  yield Buffer.from(`${buf}\n]\n`);
+}
+
 /** A Zipkin v2 array of about `bytes` bytes (one line), in chunks of 256 KB. */
 export function* zipkinArray(bytes: number, seed = 42): Generator<Buffer> {
   let buf = '[';
@@ -122,3 +221,7 @@ export function* otlpLines(bytes: number, spansPerLine = 200, seed = 42): Genera
   }
   if (buf) yield Buffer.from(buf);
 }
+
+/** The generated document shapes by name (bench/json-memory.ts, bench/json-stream-bench.ts). */
+export const JSON_SHAPES = { zipkin: zipkinArray, jaeger: jaegerDocument, gcloud: gcloudArray } as const;
+export type JsonShape = keyof typeof JSON_SHAPES;

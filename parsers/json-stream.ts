@@ -3,14 +3,20 @@
  * OpenTelemetry Collector's file exporter writes) read in bounded memory.
  *
  * A format says which values it wants by their path (`select`), and gets each one whole (`value`), plus a call
- * when a container it walked into closes (`closed`). Two readers give the same calls:
+ * when a container it walked into closes (`closed`): parsers/json-select.ts. Three readers give the same calls:
  *
- * - the whole input, or each line, decoded with `JSON.parse` and walked, when the input is JSON values one per
- *   line and each line is at most `LINE_LIMIT` bytes (the fast path: `JSON.parse` reads ~190 MB/s);
- * - stream-json's tokenizer (`jsonParser`, ~55 MB/s, bench/profile.md) when a value spans lines (a pretty-printed
- *   `gcloud logging read --format=json`, a Jaeger download) or one line is longer than `LINE_LIMIT` (a Zipkin
- *   array on one line, an OTLP export request of tens of MB). Only the selected values are assembled (stream-json's
- *   `Assembler`); everything else is walked as tokens and dropped.
+ * - each line decoded with `JSON.parse` and walked, while the input is JSON values one per line and each line is
+ *   at most `LINE_LIMIT` bytes (the Collector's file exporter; `JSON.parse` reads ~190 MB/s);
+ * - from the first line that is not (a pretty-printed `gcloud logging read --format=json`, a Zipkin array on one
+ *   line, an OTLP export request of tens of MB), the byte splitter of parsers/json-splitter.ts: it walks the
+ *   containers the format walks into and cuts each selected value out of the bytes, to be `JSON.parse`d alone;
+ *   the rest is passed over by matching brackets and strings, never decoded;
+ * - stream-json's tokenizer (`jsonParser`), the fallback: for one selected value longer than `LINE_LIMIT` (a Zipkin
+ *   trace or a Jaeger trace of tens of MB), which the splitter hands over in pieces as they come rather than
+ *   holding its bytes, text and value at once; and for the whole input with `reader: 'tokens'` (the bench and the
+ *   tests, which compare it with the splitter). Only the selected values are assembled (stream-json's
+ *   `Assembler`); everything else is walked as tokens and dropped. It reads 4-5 times slower than the splitter
+ *   (bench/profile.md).
  *
  * The tokenizer is called directly, as a function (stream-json's `parser()` is `gen(fixUtf8Stream(),
  * jsonParser())`; the UTF-8 front is Node's `TextDecoder` here): the same tokenizer through `chain([...])` or
@@ -23,20 +29,10 @@ const none: unique symbol = Symbol.for('object-stream.none') as never;
 import type { HttpRecord, InputStats } from '../core/model.js';
 import { AuditError } from '../core/errors.js';
 import { skippedLine } from '../core/skip.js';
+import { SKIP, type DocumentHandler, type PathKey } from './json-select.js';
+import { JsonSplitError, JsonSplitter, type SplitterEvents } from './json-splitter.js';
 
-export type PathKey = string | number;
-/** `select` answers: walk into the value (a container), or skip it; any number above 0 assembles it. */
-export const WALK = 0;
-export const SKIP = -1;
-
-export interface DocumentHandler {
-  /** What to do with the value at `path` (path[0] is the index of the top-level value). */
-  select(path: readonly PathKey[]): number;
-  /** A selected value, assembled. */
-  value(tag: number, value: unknown, path: readonly PathKey[]): void;
-  /** A container walked into (WALK) has closed; `path` is its own path. */
-  closed?(path: readonly PathKey[]): void;
-}
+export { SKIP, WALK, type DocumentHandler, type PathKey } from './json-select.js';
 
 /** Where a format puts what it read: records, and counted skips (each is one "line" of the input's stats). */
 export interface RecordSink {
@@ -46,7 +42,10 @@ export interface RecordSink {
   next(): number;
 }
 
-/** Lines up to this size are `JSON.parse`d whole; a longer one is tokenized in pieces. */
+/**
+ * Lines up to this size are `JSON.parse`d whole (a longer one goes to the splitter), and so are the values the
+ * splitter cuts out (a longer one goes to the tokenizer in pieces).
+ */
 export const LINE_LIMIT = 4 * 1024 * 1024;
 const BATCH = 256;
 const MAX_EXAMPLES = 10;
@@ -213,10 +212,13 @@ export interface DocumentFormat {
 }
 
 export interface DocumentOptions {
-  /** Lines up to this many bytes are decoded whole (default LINE_LIMIT). */
+  /** Lines, and selected values, up to this many bytes are decoded whole (default LINE_LIMIT). */
   lineLimit?: number;
-  /** Read with the tokenizer only (for the bench and the tests). */
-  tokensOnly?: boolean;
+  /**
+   * `auto` (the default): a line at a time while lines are whole JSON values, then the byte splitter. `split`,
+   * `tokens`: the byte splitter or stream-json's tokenizer from the first byte (the bench, the tests).
+   */
+  reader?: 'auto' | 'split' | 'tokens';
 }
 
 /**
@@ -232,6 +234,7 @@ export async function* parseDocument(
   opts: DocumentOptions = {},
 ): AsyncGenerator<HttpRecord[]> {
   const lineLimit = opts.lineLimit ?? LINE_LIMIT;
+  const reader = opts.reader ?? 'auto';
   const baseBytes = stats.bytes;
   const reorder = new Reorder();
   const sink: RecordSink = {
@@ -249,34 +252,34 @@ export async function* parseDocument(
   };
   const handler = format.handler(input, sink);
 
-  // Line mode while every line is a whole JSON value of at most lineLimit bytes; tokens from the first line that
-  // is not (for the rest of the input).
-  let lineMode = !opts.tokensOnly;
+  // Line mode while every line is a whole JSON value of at most lineLimit bytes; from the first line that is not,
+  // the rest of the input goes to the splitter (or, with reader: 'tokens', the tokenizer).
+  let lineMode = reader === 'auto';
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  /** Where the line being gathered starts, in bytes from the start of the input. */
+  let lineStart = 0;
   const walkPath: PathKey[] = [];
   let top = 0;
-  let tokenizer: ((s: string | typeof none) => unknown) | null = null;
-  let walker: TokenWalker | null = null;
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  let splitter: JsonSplitter | null = null;
+  let tokens: TokenReader | null = null;
   let seen = 0;
   let failure: AuditError | null = null;
   let ending = false;
 
-  const toTokens = (text: string | typeof none) => {
-    tokenizer ??= jsonParser({ jsonStreaming: true, packValues: true, streamValues: false }) as unknown as (s: string | typeof none) => unknown;
-    walker ??= new TokenWalker(shifted(handler, top));
-    if (text === none) {
-      feed(tokenizer, walker, none);
+  /** The bytes from `at` (in the input) on, to the reader of what is not read a line at a time. */
+  const rest = (bytes: Buffer, at: number): void => {
+    if (reader === 'tokens') {
+      tokens ??= new TokenReader(handler); // from the first byte: no line was read before
+      tokens.write(bytes);
       return;
     }
-    // In slices of 8 KB: the tokenizer appends to and re-slices its buffer, and returns one array of tokens per
-    // call; small slices keep both small (raw tokenizing 45 MB/s instead of 22 with 256 KB, and less memory).
-    for (let i = 0; i < text.length; i += TOKEN_SLICE) feed(tokenizer, walker, text.length <= TOKEN_SLICE ? text : text.slice(i, i + TOKEN_SLICE));
+    splitter ??= new JsonSplitter(splitEvents(handler, () => splitter!.valueOffset), lineLimit, top, at);
+    splitter.write(bytes);
   };
 
-  /** One complete line in line mode: decoded whole, or (if it is not a whole JSON value) the switch to tokens. */
-  const line = (bytes: Buffer): void => {
+  /** One complete line in line mode: decoded whole, or (if it is not a whole JSON value) the switch. */
+  const line = (bytes: Buffer, next: Buffer): void => {
     let s = bytes.toString('utf8');
     if (top === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
     if (s.trim() === '') return;
@@ -285,10 +288,10 @@ export async function* parseDocument(
       v = JSON.parse(s);
     } catch {
       if (top === 0) {
-        // The first value spans lines (pretty-printed): the tokenizer reads the whole input.
+        // The first value spans lines (pretty-printed): the rest of the input, from this line on, goes to the splitter.
         lineMode = false;
-        toTokens(decoder.decode(bytes, { stream: true }));
-        toTokens('\n');
+        rest(bytes, lineStart);
+        rest(next, lineStart + bytes.length);
         return;
       }
       sink.skip('malformed JSON (a line that is not a whole JSON value)', s.slice(0, 200));
@@ -301,10 +304,11 @@ export async function* parseDocument(
 
   try {
     for await (const chunk of chunks) {
+      const chunkStart = seen;
       seen += chunk.length;
       if (stats.bytes < baseBytes + seen) stats.bytes = baseBytes + seen;
       if (!lineMode) {
-        toTokens(decoder.decode(chunk, { stream: true }));
+        rest(chunk, chunkStart);
       } else {
         let from = 0;
         for (;;) {
@@ -313,12 +317,12 @@ export async function* parseDocument(
             pending.push(from === 0 ? chunk : chunk.subarray(from));
             pendingBytes += chunk.length - from;
             if (pendingBytes > lineLimit) {
-              // A line too long to decode whole: tokens from here on.
+              // A line too long to decode whole: the rest of the input goes to the splitter.
               lineMode = false;
               const text = Buffer.concat(pending);
               pending = [];
               pendingBytes = 0;
-              toTokens(decoder.decode(text, { stream: true }));
+              rest(text, lineStart);
             }
             break;
           }
@@ -327,11 +331,9 @@ export async function* parseDocument(
           pending = [];
           pendingBytes = 0;
           from = nl + 1;
-          line(whole);
-          if (!lineMode) {
-            toTokens(decoder.decode(chunk.subarray(from), { stream: true }));
-            break;
-          }
+          line(whole, chunk.subarray(nl));
+          if (!lineMode) break;
+          lineStart = chunkStart + from;
         }
       }
       if (reorder.ready.length >= BATCH) {
@@ -340,28 +342,23 @@ export async function* parseDocument(
         yield full;
       }
     }
-    if (lineMode && pendingBytes > 0) line(Buffer.concat(pending));
-    if (!lineMode) {
-      toTokens(decoder.decode());
+    if (lineMode && pendingBytes > 0) line(Buffer.concat(pending), Buffer.alloc(0));
+    if (tokens) {
       ending = true;
-      toTokens(none);
-      if (walker && !(walker as TokenWalker).idle) {
-        failure = new AuditError(
-          'TRUNCATED_HAR',
-          `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
-        );
-      }
+      if (!(tokens as TokenReader).end()) failure = truncated(stats, format, seen);
+    } else if (splitter && !(splitter as JsonSplitter).end()) {
+      failure = truncated(stats, format, seen);
     }
   } catch (e) {
     if (e instanceof AuditError) throw e;
-    if (!(e instanceof Error) || !/Parser|JSON|Unexpected/i.test(e.message)) throw e;
-    // The tokenizer complains at the end of a document that stops inside a value: that is a truncation.
-    if (ending) {
-      failure = new AuditError(
-        'TRUNCATED_HAR',
-        `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
-      );
-    } else failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${seen} after ${stats.linesRead} items (${e.message})`);
+    if (e instanceof JsonSplitError) {
+      failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${e.offset} after ${stats.linesRead} items (${e.message})`);
+    } else {
+      if (!(e instanceof Error) || !/Parser|JSON|Unexpected/i.test(e.message)) throw e;
+      // The tokenizer complains at the end of a document that stops inside a value: that is a truncation.
+      if (ending) failure = truncated(stats, format, seen);
+      else failure = new AuditError('NOT_A_HAR', `${stats.name}: malformed ${format.name} JSON near byte ${seen} after ${stats.linesRead} items (${e.message})`);
+    }
   }
   handler.end?.();
   reorder.flush();
@@ -370,27 +367,107 @@ export async function* parseDocument(
   if (failure) throw failure;
 }
 
-const TOKEN_SLICE = 8192;
+function truncated(stats: InputStats, format: DocumentFormat, seen: number): AuditError {
+  return new AuditError(
+    'TRUNCATED_HAR',
+    `${stats.name}: truncated ${format.name} document: read ${stats.linesRead} items, the input ends inside a JSON value at byte ${seen} (was it cut short?)`,
+  );
+}
 
-function feed(tokenizer: (s: string | typeof none) => unknown, walker: TokenWalker, text: string | typeof none): void {
-  const r = tokenizer(text) as { values?: Token[] } | typeof none;
-  if (r !== none && r && (r as { values?: Token[] }).values) {
-    const vs = (r as { values: Token[] }).values;
-    for (let i = 0; i < vs.length; i++) walker.token(vs[i]!);
+/** The splitter's values, `JSON.parse`d for the format; a value too long to hold goes through the tokenizer. */
+function splitEvents(handler: DocumentHandler, offset: () => number): SplitterEvents {
+  let streamed: StreamedValue | null = null;
+  return {
+    select: (p) => handler.select(p),
+    closed: (p) => handler.closed?.(p),
+    value(tag, bytes, start, end, path) {
+      let v: unknown;
+      try {
+        v = JSON.parse(bytes.toString('utf8', start, end));
+      } catch (e) {
+        throw new JsonSplitError(`a value that is not JSON: ${(e as Error).message}`, offset());
+      }
+      handler.value(tag, v, path);
+    },
+    piece(tag, bytes, path, last) {
+      // stream-json's tokenizer, fed this one value: it is assembled without its bytes or text held whole.
+      streamed ??= new StreamedValue();
+      streamed.write(bytes);
+      if (!last) return;
+      const v = streamed.end();
+      streamed = null;
+      handler.value(tag, v, path);
+    },
+  };
+}
+
+type Tokenizer = (s: string | typeof none) => unknown;
+
+function newTokenizer(): Tokenizer {
+  return jsonParser({ jsonStreaming: true, packValues: true, streamValues: false }) as unknown as Tokenizer;
+}
+
+/** stream-json's tokenizer over bytes, in 8 KB slices of text, its tokens to `each`. */
+class Tokens {
+  private readonly tokenizer = newTokenizer();
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  constructor(private readonly each: (t: Token) => void) {}
+
+  write(bytes: Buffer): void {
+    this.text(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  /** Flushes the tokenizer (it throws when the input stops inside a value). */
+  end(): void {
+    this.text(this.decoder.decode());
+    this.feed(none);
+  }
+
+  private text(text: string): void {
+    // In slices of 8 KB: the tokenizer appends to and re-slices its buffer, and returns one array of tokens per
+    // call; small slices keep both small (raw tokenizing 45 MB/s instead of 22 with 256 KB, and less memory).
+    for (let i = 0; i < text.length; i += TOKEN_SLICE) this.feed(text.length <= TOKEN_SLICE ? text : text.slice(i, i + TOKEN_SLICE));
+  }
+
+  private feed(text: string | typeof none): void {
+    const r = this.tokenizer(text) as { values?: Token[] } | typeof none;
+    if (r !== none && r && (r as { values?: Token[] }).values) {
+      const vs = (r as { values: Token[] }).values;
+      for (let i = 0; i < vs.length; i++) this.each(vs[i]!);
+    }
   }
 }
 
-/** The tokenizer counts top-level values from 0; after some lines were read whole, its values come after them. */
-function shifted(h: DocumentHandler, by: number): DocumentHandler {
-  if (by === 0) return h;
-  const map = (p: readonly PathKey[]): PathKey[] => {
-    const q = p.slice();
-    q[0] = (q[0] as number) + by;
-    return q;
-  };
-  return {
-    select: (p) => h.select(map(p)),
-    value: (t, v, p) => h.value(t, v, map(p)),
-    closed: (p) => h.closed?.(map(p)),
-  };
+/** The whole input through the tokenizer (`reader: 'tokens'`). */
+class TokenReader {
+  private readonly walker: TokenWalker;
+  private readonly tokens: Tokens;
+  constructor(handler: DocumentHandler) {
+    const walker = new TokenWalker(handler);
+    this.walker = walker;
+    this.tokens = new Tokens((t) => walker.token(t));
+  }
+  write(bytes: Buffer): void {
+    this.tokens.write(bytes);
+  }
+  /** True when the input ended between values. */
+  end(): boolean {
+    this.tokens.end();
+    return this.walker.idle;
+  }
 }
+
+/** One value given in pieces by the splitter (longer than the line limit), assembled from its tokens. */
+class StreamedValue {
+  private readonly asm = new Assembler();
+  private readonly tokens = new Tokens((t) => this.asm.consume(t as never));
+  write(bytes: Buffer): void {
+    this.tokens.write(bytes);
+  }
+  end(): unknown {
+    this.tokens.end();
+    return this.asm.current;
+  }
+}
+
+const TOKEN_SLICE = 8192;
