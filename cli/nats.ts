@@ -20,6 +20,7 @@
  * been decided and written. After a crash the lines since the floor are read again: findings of that last
  * stretch may be written twice (at least once, never lost).
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
@@ -49,6 +50,8 @@ import type { CliIO, Output } from './io.js';
 
 const H_INPUT = 'Ra-Input';
 const H_LINE = 'Ra-Line';
+/** One id per `publish` run: line numbers are unique within a run (stdin starts again at 1 in the next). */
+const H_RUN = 'Ra-Run';
 
 async function connectTo(url: string): Promise<NatsConnection> {
   try {
@@ -84,14 +87,15 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
         : undefined;
     let published = 0;
     const inFlight: Promise<unknown>[] = [];
+    const run = randomUUID();
     const send = async (subject: string, line: string, input: string, n: number) => {
       const h = headers();
       h.set(H_INPUT, input);
       h.set(H_LINE, String(n));
+      h.set(H_RUN, run);
       // A stream just created on a cluster (or after a node came back) may not have elected its leader yet:
       // a publish that finds no responder is sent again; the message id lets JetStream drop a duplicate.
-      const msgID = `${input}\u0000${n}\u0000${subject}`;
-      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID }), 20));
+      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: `${input}\u0000${n}\u0000${subject}` }), 20));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
@@ -235,13 +239,24 @@ async function readyDurable(jsm: JetStreamManager, stream: string, name: string,
   await retry(() => jsm.consumers.add(stream, { ...config, ...start }));
 }
 
+/** One line of a range: its text, its line number in its file (`Ra-Line`), and which publish run sent it. */
+interface RangeLine {
+  n: number;
+  /** The publish run (`Ra-Run`), numbered in the order the range first met each. */
+  run: number;
+  text: string;
+}
+
 interface Collected {
-  inputs: Map<string, { lines: { n: number; text: string }[] }>;
+  inputs: Map<string, { lines: RangeLine[] }>;
+  runs: Map<string, number>;
   last: JsMsg | null;
   count: number;
   firstSeq: number;
   lastSeq: number;
 }
+
+const emptyCollected = (): Collected => ({ inputs: new Map(), runs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 });
 
 /** Reads the range's messages from the durable, in stream order, without acknowledging them. */
 async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
@@ -250,7 +265,7 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
   const name = durableOf(r);
   await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
   let consumer = await jetstream(nc).consumers.get(r.stream, name);
-  let out: Collected = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+  let out = emptyCollected();
   let restarts = 0;
   const toNs = BigInt(r.to) * 1_000_000n;
   let done = false;
@@ -266,9 +281,12 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
         }
         const input = m.headers?.get(H_INPUT) || m.subject;
         const n = Number(m.headers?.get(H_LINE) ?? 0) || 0;
+        const runId = m.headers?.get(H_RUN) ?? '';
+        let run = out.runs.get(runId);
+        if (run === undefined) out.runs.set(runId, (run = out.runs.size));
         let acc = out.inputs.get(input);
         if (!acc) out.inputs.set(input, (acc = { lines: [] }));
-        acc.lines.push({ n, text: m.string() });
+        acc.lines.push({ n, run, text: m.string() });
         out.last = m;
         out.count++;
         out.firstSeq ||= m.seq;
@@ -286,7 +304,7 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
             if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
             await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
             consumer = await jetstream(nc).consumers.get(r.stream, name);
-            out = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+            out = emptyCollected();
           }
         }
       }
@@ -300,9 +318,22 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
   return out;
 }
 
+/**
+ * A file's lines in the order of the file. The stream holds them in the order they were stored, which is not
+ * always the file's: a publish that failed (no JetStream leader yet, a leader lost) is sent again after later
+ * lines were stored. The pairing reads a file in its order, so the range is put back in it: by publish run (in
+ * the order the stream first holds each), then by line number. Lines without `Ra-Line` keep the stream's order.
+ */
+export function inFileOrder<T extends { run: number; n: number }>(lines: T[]): T[] {
+  const before = (a: T, b: T) => a.run - b.run || a.n - b.n;
+  for (let i = 1; i < lines.length; i++) if (before(lines[i - 1]!, lines[i]!) > 0) return lines.sort(before); // stable
+  return lines;
+}
+
 /** The range's lines as inputs of the usual pipeline, each line with its file's name and line number. */
 function sourcesOf(c: Collected, forced: LineFormat | undefined): { stats: InputStats; batches: AsyncGenerator<HttpRecord[]> }[] {
-  return [...c.inputs].map(([name, { lines }], input) => {
+  return [...c.inputs].map(([name, { lines: stored }], input) => {
+    const lines = inFileOrder(stored);
     const stats: InputStats = { name, format: '', linesRead: 0, records: 0, skipped: 0, bytes: 0, skippedExamples: [] };
     const format = forced ?? detectLineFormat(lines.slice(0, 100).map((l) => l.text))?.format;
     stats.format = format?.name ?? 'unknown';
