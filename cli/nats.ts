@@ -20,7 +20,7 @@
  * been decided and written. After a crash the lines since the floor are read again: findings of that last
  * stretch may be written twice (at least once, never lost).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
@@ -95,7 +95,7 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       h.set(H_RUN, run);
       // A stream just created on a cluster (or after a node came back) may not have elected its leader yet:
       // a publish that finds no responder is sent again; the message id lets JetStream drop a duplicate.
-      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: `${input}\u0000${n}\u0000${subject}` }), 20));
+      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) }), 20));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
@@ -134,6 +134,18 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
   } finally {
     await nc.drain();
   }
+}
+
+/**
+ * The id JetStream deduplicates by (within the stream's duplicate window, 2 minutes by default). A line of a file
+ * is the same message when the same file is published again (a publish job run again after it died: nothing is
+ * stored twice), but only with the same text: another file under the same name (the next night's access.log.1)
+ * is never taken for a duplicate. Stdin is read once: its line numbers say nothing across runs, so the run is in
+ * its ids.
+ */
+function messageId(run: string, subject: string, input: string, n: number, line: string): string {
+  const text = createHash('sha256').update(line).digest('base64url').slice(0, 22);
+  return input === '-' ? `${run} ${subject} ${n}` : `${subject} ${n} ${text} ${input}`;
 }
 
 function detect(file: string, head: string[]): LineFormat {

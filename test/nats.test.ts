@@ -5,7 +5,7 @@
  * `generatedAt` and `partial`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,30 @@ describe.skipIf(!server)('NATS JetStream: three nodes', () => {
     const range = await analyzeNatsRange({ url: cluster.url, stream: 'SWAPPED', subject: 'swapped', to: Date.now() }, { format }, () => undefined);
     expect(range.messages).toBe(6_000);
     expect(comparable(range.report)).toEqual(comparable(fileReport));
+  }, 20_000);
+
+  it('publish: stdin twice is two runs, both stored; the same file twice is stored once', async () => {
+    const stored = async (stream: string) => {
+      const nc = await connect({ servers: cluster.url.split(',') });
+      try {
+        return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+      } finally {
+        await nc.close();
+      }
+    };
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const publish = ['publish', '--nats', cluster.url, '--stream', 'RUNS', '--replicas', '3', '--subject', 'runs', '--log-format', FULL_FORMAT];
+    // Line numbers of stdin start again at 1 in every run: the second run's lines are not duplicates of the first's.
+    for (const part of [lines.slice(0, 100), lines.slice(100, 200)]) {
+      const run = await runCli([...publish, '-'], {}, `${part.join('\n')}\n`);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(await stored('RUNS')).toBe(200);
+    // The same file published again (a publish job run again after it died) stores nothing twice.
+    const file = join(dir, 'first-50.log');
+    writeFileSync(file, `${lines.slice(0, 50).join('\n')}\n`);
+    for (let i = 0; i < 2; i++) expect((await runCli([...publish, file])).code).toBe(0);
+    expect(await stored('RUNS')).toBe(250);
   }, 20_000);
 
   it('a consumer that dies mid-range and is run again loses and double-counts nothing', async () => {
