@@ -270,24 +270,56 @@ interface Collected {
 
 const emptyCollected = (): Collected => ({ inputs: new Map(), runs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 });
 
+/** What the consumer's leader says once a fetch is over (its consumer info). */
+export interface ConsumerView {
+  /** Messages of the filter stored and not yet delivered (`num_pending`), as the consumer's own replica knows. */
+  pending: number;
+  /** Delivered and not acknowledged (`num_ack_pending`). */
+  ackPending: number;
+  /** How far the consumer has looked through its replica of the stream (`delivered.stream_seq`). */
+  scanned: number;
+}
+
+/**
+ * After a fetch, whether the range is read. `end` is the stream's last sequence as its leader said when the range
+ * began (everything stored before it is in the range, up to `--to`): the consumer's own `num_pending` is not
+ * enough, since a consumer's leader may be a replica of the stream that is behind (a node just restarted and
+ * still catching up answers 0 pending with thousands of messages yet to come). So the range is read once nothing
+ * is pending and the consumer has looked through the stream up to `end`, or delivered it; `reread` when it
+ * delivered messages that never arrived (a fetch that expired while they were on their way); `behind` when it
+ * says nothing is pending but has not reached `end` yet (fetch again).
+ */
+export function rangeStep(view: ConsumerView, got: { count: number; lastSeq: number }, end: number): 'more' | 'done' | 'reread' | 'behind' {
+  if (view.pending > 0) return 'more';
+  if (view.ackPending > got.count) return 'reread';
+  return got.lastSeq >= end || view.scanned >= end ? 'done' : 'behind';
+}
+
+/** How long a consumer may stay behind the stream's leader without progress before the run fails (exit 2). */
+const BEHIND_MS = 60_000;
+
 /** Reads the range's messages from the durable, in stream order, without acknowledging them. */
 async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
   // Just after a node was lost the JetStream API may time out while a leader is elected: ask again.
   const jsm = await retry(() => jetstreamManager(nc, { timeout: 2000 }));
   const name = durableOf(r);
   await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
+  // The range ends here: what the stream's leader holds now (and, within it, what was stored before --to).
+  const end = (await retry(() => jsm.streams.info(r.stream))).state.last_seq;
   let consumer = await jetstream(nc).consumers.get(r.stream, name);
   let out = emptyCollected();
   let restarts = 0;
   const toNs = BigInt(r.to) * 1_000_000n;
   let done = false;
   let failures = 0;
+  let behindSince = 0;
+  let scanned = -1;
   while (!done) {
     try {
       const batch = await consumer.fetch({ max_messages: 5000, expires: 1000 });
       for await (const m of batch) {
         if (done || m.seq <= out.lastSeq) continue; // past the range, or a redelivery
-        if (m.info.timestampNanos >= toNs) {
+        if (m.seq > end || m.info.timestampNanos >= toNs) {
           done = true;
           continue;
         }
@@ -305,23 +337,31 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
         out.lastSeq = m.seq;
         if (r.dieAfter !== undefined && out.count >= r.dieAfter) process.exit(137);
       }
-      // Pending: stored and not yet delivered. None left: the range is read, unless the server delivered more than
-      // arrived (a fetch that expired while messages were on their way, on a loaded machine): then the range is
-      // read again from the acknowledgement floor (nothing of it is acknowledged yet), never reported short.
       if (!done) {
         const info = await consumer.info();
-        if (info.num_pending === 0) {
-          if (info.num_ack_pending <= out.count) done = true;
-          else {
-            if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
-            await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
-            consumer = await jetstream(nc).consumers.get(r.stream, name);
-            out = emptyCollected();
+        const view = { pending: info.num_pending, ackPending: info.num_ack_pending, scanned: info.delivered.stream_seq };
+        const step = rangeStep(view, out, end);
+        if (step === 'done') done = true;
+        else if (step === 'reread') {
+          // Nothing of the range is acknowledged yet: read it again from the acknowledgement floor, never short.
+          if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
+          await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
+          consumer = await jetstream(nc).consumers.get(r.stream, name);
+          out = emptyCollected();
+        } else if (step === 'behind') {
+          // The consumer's replica has not caught up with the stream's leader yet: wait for it, while it moves.
+          if (view.scanned !== scanned) [scanned, behindSince] = [view.scanned, Date.now()];
+          else if (Date.now() - behindSince > BEHIND_MS) {
+            throw new AuditError(
+              'UNREADABLE_INPUT',
+              `--nats: the consumer ${name} stays behind the stream ${r.stream} (read up to sequence ${view.scanned}, the stream holds ${end}); nothing was acknowledged, run it again`,
+            );
           }
         }
       }
       failures = 0;
     } catch (e) {
+      if (e instanceof AuditError) throw e;
       // A node lost, a leader being elected: the client reconnects to another node; try again.
       if (++failures > 40) throw new AuditError('UNREADABLE_INPUT', `--nats: ${(e as Error).message}`);
       await new Promise((res) => setTimeout(res, 250));

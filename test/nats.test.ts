@@ -15,7 +15,7 @@ import { analyzeFiles } from '../src/run.js';
 import { mergeReports } from '../src/merge-reports.js';
 import { compileLogFormat } from '../parsers/log-format.js';
 import type { AuditReport } from '../src/report.js';
-import { analyzeNatsRange, publishFiles } from '../cli/nats.js';
+import { analyzeNatsRange, publishFiles, rangeStep } from '../cli/nats.js';
 import { connect, headers } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { FULL_FORMAT, ROOT } from './exec.js';
@@ -37,6 +37,24 @@ function runCli(args: string[], env: Record<string, string> = {}, stdin?: string
     if (stdin !== undefined) p.stdin!.end(stdin);
   });
 }
+
+describe('the end of a range', () => {
+  const got = { count: 3203, lastSeq: 6000 };
+  it('is where the stream\'s leader said the stream ended, not where the consumer\'s replica thinks it does', () => {
+    // A node restarted and still catching up leads the consumer: nothing pending by its own count, 339 of 3203
+    // lines delivered, its replica read up to 607 of the 6000 the stream's leader holds (seen in a traced run).
+    expect(rangeStep({ pending: 0, ackPending: 339, scanned: 607 }, { count: 339, lastSeq: 607 }, 6000)).toBe('behind');
+    expect(rangeStep({ pending: 0, ackPending: 0, scanned: 0 }, { count: 0, lastSeq: 0 }, 6000)).toBe('behind');
+    expect(rangeStep({ pending: 2864, ackPending: 339, scanned: 607 }, { count: 339, lastSeq: 607 }, 6000)).toBe('more');
+    expect(rangeStep({ pending: 0, ackPending: 3203, scanned: 6000 }, got, 6000)).toBe('done');
+    // The shard's last line is not the stream's last message: the consumer has looked past it.
+    expect(rangeStep({ pending: 0, ackPending: 2797, scanned: 6000 }, { count: 2797, lastSeq: 5997 }, 6000)).toBe('done');
+    // Nothing new for this shard: a durable that read everything before.
+    expect(rangeStep({ pending: 0, ackPending: 0, scanned: 6010 }, { count: 0, lastSeq: 0 }, 6010)).toBe('done');
+    // Delivered but never received (a fetch that expired while they were on their way): read again.
+    expect(rangeStep({ pending: 0, ackPending: 3203, scanned: 6000 }, { count: 3190, lastSeq: 6000 }, 6000)).toBe('reread');
+  });
+});
 
 describe.skipIf(!server)('NATS JetStream: three nodes', () => {
   let cluster: NatsCluster;
