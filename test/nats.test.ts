@@ -147,6 +147,29 @@ describe.skipIf(!server)('NATS JetStream: three nodes', () => {
     expect(await stored('RUNS')).toBe(250);
   }, 20_000);
 
+  it('the stream\'s leader killed during publish: every line stored once, the report the file\'s', async () => {
+    const nc = await connect({ servers: cluster.url.split(',') });
+    const jsm = await jetstreamManager(nc);
+    const publishing = publishFiles([log], { nats: cluster.url, subject: 'lost', shards: 2, stream: 'LOST', replicas: 3, logFormat: FULL_FORMAT, clientKey: 'address' });
+    let killed = -1;
+    for (let i = 0; i < 200 && killed < 0; i++) {
+      const info = await jsm.streams.info('LOST').catch(() => null);
+      if (info && info.state.messages >= 1_000 && info.cluster?.leader) {
+        killed = cluster.nodes.findIndex((n) => n.name === info.cluster!.leader);
+        cluster.kill(killed);
+      } else await new Promise((r) => setTimeout(r, 20));
+    }
+    await nc.close();
+    expect(killed, 'the stream had 1000 lines and a leader while publishing').toBeGreaterThanOrEqual(0);
+    expect(await publishing).toBe(6_000);
+    const parts = await Promise.all(
+      [0, 1].map((k) => analyzeNatsRange({ url: cluster.url, stream: 'LOST', subject: 'lost', shard: { index: k, count: 2 }, to: Date.now() }, { format }, () => undefined)),
+    );
+    expect(parts.map((p) => p.messages).reduce((a, b) => a + b)).toBe(6_000);
+    expect(comparable(mergeReports(parts.map((p) => p.report)))).toEqual(comparable(fileReport));
+    await cluster.restart(killed);
+  }, 40_000);
+
   it('a consumer that dies mid-range and is run again loses and double-counts nothing', async () => {
     await publishFiles([log], { nats: cluster.url, subject: 'night', shards: 2, stream: 'NIGHT', replicas: 3, logFormat: FULL_FORMAT, clientKey: 'address' });
     const args = (k: number) => ['analyze', '--nats', cluster.url, '--stream', 'NIGHT', '--subject', 'night', '--shard', `${k}/2`, '--log-format', FULL_FORMAT, '--report', 'json', '-o', join(dir, `night-${k}.json`)];
