@@ -398,17 +398,27 @@ export class Monitoring {
 
   /**
    * Routes under the templates learnt by the end: a route counted before its position turned variable
-   * (`/old/page1` while only a few pages had been seen) joins its template (`/old/{var}`).
+   * (`/old/page1` while only a few pages had been seen) joins its template (`/old/{var}`). The routes counted
+   * are left as they are (a summary while following, then the final report, each fold them again).
    */
   private merged(): Map<string, RouteAcc> {
-    const out = new Map<string, RouteAcc>();
+    const groups = new Map<string, RouteAcc[]>();
     for (const [name, acc] of this.routes) {
       const sp = name.indexOf(' ');
       const method = name.slice(0, sp);
       const template = `${method} ${this.templates.template(method, name.slice(sp + 1))}`;
-      const into = out.get(template);
-      if (!into) out.set(template, acc);
-      else mergeRoute(into, acc);
+      const group = groups.get(template);
+      if (group) group.push(acc);
+      else groups.set(template, [acc]);
+    }
+    const out = new Map<string, RouteAcc>();
+    for (const [template, group] of groups) {
+      if (group.length === 1) out.set(template, group[0]!);
+      else {
+        const into = newRoute();
+        for (const acc of group) mergeRoute(into, acc);
+        out.set(template, into);
+      }
     }
     return out;
   }
@@ -574,7 +584,10 @@ function newRoute(): RouteAcc {
 /** Raw paths kept as aliases of their template (each a map entry), so memory stays bounded on endless ids. */
 const MAX_ALIASES = 50_000;
 
-/** Adds route `b`'s counts to `a` (the first example of each finding and code is kept). */
+/**
+ * Adds route `b`'s counts to `a`; the earliest example of each finding and the earliest redirect of each code
+ * are kept (as a route keeps them, and as merged reports do: merge-reports.ts).
+ */
 function mergeRoute(a: RouteAcc, b: RouteAcc): void {
   a.fig.add(b.fig);
   a.violations += b.violations;
@@ -582,11 +595,17 @@ function mergeRoute(a: RouteAcc, b: RouteAcc): void {
   a.failedChains += b.failedChains;
   a.uncertain += b.uncertain;
   for (let i = 0; i < a.statuses.length; i++) a.statuses[i]! += b.statuses[i]!;
-  for (const [code, ref] of b.redirectCodes) if (!a.redirectCodes.has(code)) a.redirectCodes.set(code, ref);
+  for (const [code, ref] of b.redirectCodes) {
+    const mine = a.redirectCodes.get(code);
+    if (!mine || compareRefs(ref, mine) < 0) a.redirectCodes.set(code, ref);
+  }
   for (const [name, f] of b.findings) {
     const mine = a.findings.get(name);
-    if (mine) mine.count += f.count;
-    else a.findings.set(name, { count: f.count, example: f.example });
+    if (!mine) a.findings.set(name, { count: f.count, example: f.example });
+    else {
+      mine.count += f.count;
+      if (compareRefs(f.example.redirect, mine.example.redirect) < 0) mine.example = f.example;
+    }
   }
 }
 

@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RouteTemplates, VARIABLE_AFTER, type TemplateNode } from '../src/route-templates.js';
+import { Analyzer } from '../src/analysis.js';
+import { rec } from './helpers.js';
 
 /** Paths with positions that take many values (ids, pages), and empty segments (`/old/`, `/orders/7/`). */
 const path = fc
@@ -73,5 +75,17 @@ describe('route templates', () => {
     t.learn('GET', '/old/one-more');
     expect(t.template('GET', '/old/page1')).toBe('/old/{var}');
     expect(t.template('GET', '/old/')).toBe('/old/');
+  });
+
+  it('a summary while following does not count the routes folded into a template again in the final report', () => {
+    const a = new Analyzer();
+    const pages = VARIABLE_AFTER + 8;
+    for (let i = 0; i < pages; i++) a.push(rec({ line: i + 1, time: Date.UTC(2026, 10, 25, 10, 0, i), method: 'GET', target: `/old/page${i}`, status: 200 }));
+    const first = a.snapshot([]);
+    const second = a.snapshot([]);
+    const final = a.finish([]);
+    for (const r of [first, second, final]) {
+      expect(r.monitoring.routes.find((x) => x.route === 'GET /old/{var}')?.figures.requests).toBe(pages);
+    }
   });
 });
