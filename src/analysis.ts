@@ -120,10 +120,8 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring: monitoringOpts, collectPairs, redirectFilter, recordFilter, maxClients, partial, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, recordFilter, maxClients, partial, ...pairing } = opts;
     this.partial = partial ?? false;
-    // Partial reports (shards, merges) keep routes as they are: each part would learn other templates.
-    const monitoring = this.partial ? { ...monitoringOpts, learnTemplates: false } : monitoringOpts;
     this.maxClients = maxClients ?? 1_000_000;
     this.redirectFilter = redirectFilter;
     this.recordFilter = recordFilter;

@@ -15,7 +15,7 @@ import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
-import { reportPath, RouteTemplates } from './route-templates.js';
+import { reportPath, RouteTemplates, type TemplatesJson } from './route-templates.js';
 import { detach } from '../core/strings.js';
 import { unreachable } from '../core/unreachable.js';
 import { SERVER_RANK, serverFinding, VIOLATION_FINDINGS } from './findings.js';
@@ -29,8 +29,8 @@ export interface MonitoringOptions {
   bucketSeconds: number;
   /**
    * Fold paths whose positions take many values into `{var}` routes, as learnt from the log (route-templates.ts).
-   * Off for partial reports (shards, merges): each part would learn other templates, and merging them would not
-   * give what one run over everything learns.
+   * Partial reports carry what was learnt (`MonitoringState.templates`), and a merge adds it up into what one run
+   * over everything learns.
    */
   learnTemplates: boolean;
 }
@@ -404,9 +404,7 @@ export class Monitoring {
   private merged(): Map<string, RouteAcc> {
     const groups = new Map<string, RouteAcc[]>();
     for (const [name, acc] of this.routes) {
-      const sp = name.indexOf(' ');
-      const method = name.slice(0, sp);
-      const template = `${method} ${this.templates.template(method, name.slice(sp + 1))}`;
+      const template = templateOf(this.templates, name);
       const group = groups.get(template);
       if (group) group.push(acc);
       else groups.set(template, [acc]);
@@ -472,7 +470,7 @@ export class Monitoring {
   state(): MonitoringState {
     const refs: Record<string, Record<string, RecordRef>> = {};
     const routes: Record<string, RawFigures> = {};
-    for (const [name, acc] of this.routes) {
+    for (const [name, acc] of this.merged()) {
       routes[name] = acc.fig.raw();
       if (acc.redirectCodes.size) refs[name] = Object.fromEntries([...acc.redirectCodes].map(([c, r]) => [String(c), r]));
     }
@@ -483,6 +481,7 @@ export class Monitoring {
       routes,
       minutes: Object.fromEntries([...this.minutes].sort((a, b) => a[0] - b[0]).map(([k, acc]) => [String(k), acc.raw()])),
       redirectCodes: refs,
+      templates: this.templates.toJSON(),
     };
   }
 }
@@ -537,6 +536,18 @@ export interface MonitoringState {
   minutes: Record<string, RawFigures>;
   /** Per route, the first redirect of each status code. */
   redirectCodes: Record<string, Record<string, RecordRef>>;
+  /**
+   * The route templates learnt (route-templates.ts), for a merge to learn what one run over all its parts
+   * learns. Absent in partial reports made before templates were merged (their routes are not templated).
+   */
+  templates?: TemplatesJson;
+}
+
+/** A route (`METHOD path`) under the templates learnt. */
+export function templateOf(templates: RouteTemplates, route: string): string {
+  const sp = route.indexOf(' ');
+  const method = route.slice(0, sp);
+  return `${method} ${templates.template(method, route.slice(sp + 1))}`;
 }
 
 /** Per-minute counts into time buckets: `bucketSeconds` wide, or (0) the narrowest that gives at most 96. */
