@@ -307,7 +307,6 @@ export class Analyzer {
         findings: sortKeys(a.findings),
         examples,
       });
-      totals.verdicts[verdicts[0]!] = (totals.verdicts[verdicts[0]!] ?? 0) + 1;
     }
     const all = this.all;
     totals.redirects = all.redirects;
@@ -319,6 +318,8 @@ export class Analyzer {
     totals.violations = { ...all.violations };
     totals.findings = sortKeys({ ...all.findings });
     clients.sort(compareClients);
+    // Counted in the clients' order, as a merge counts them: the same report, key for key.
+    for (const c of clients) totals.verdicts[c.verdict] = (totals.verdicts[c.verdict] ?? 0) + 1;
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'redirect-audit', version: VERSION },

@@ -25,7 +25,7 @@ import { AuditError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { compareClients } from './analysis.js';
 import { softwareGroups } from './software.js';
-import { FigAcc, bucketsOf, compareRefs, recommendation, sortByImpact, templateOf, type MonitoringState, type RawFigures } from './monitoring.js';
+import { FigAcc, bucketsOf, compareRefs, rankedFindings, recommendation, sortByImpact, templateOf, type MonitoringState, type RawFigures } from './monitoring.js';
 import { RouteTemplates } from './route-templates.js';
 import {
   emptyTotals,
@@ -315,6 +315,7 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
     const codes = codesOf(m.route);
     if (codes.length > 1) m.findings['mixed-redirect-codes'] = codes.length;
     else delete m.findings['mixed-redirect-codes'];
+    m.findings = rankedFindings(m.findings);
   }
 
   // Route findings: counts add, the earliest example, the recommendation written again.

@@ -443,7 +443,7 @@ export class Monitoring {
         route: name,
         figures: acc.fig.figures(),
         statuses: statusCounts(acc.statuses),
-        findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
+        findings: rankedFindings(Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count]))),
         impact: { affected: acc.affected, violations: acc.violations, failedChains: acc.failedChains, uncertain: acc.uncertain },
       });
     }
@@ -494,6 +494,12 @@ export function compareRefs(a: RecordRef, b: RecordRef): number {
     return a.time < b.time ? -1 : 1;
   }
   return a.input < b.input ? -1 : a.input > b.input ? 1 : a.line - b.line;
+}
+
+/** A route's finding counts, most serious first (as in the table of findings), whatever order they came in. */
+export function rankedFindings(findings: RouteReport['findings']): RouteReport['findings'] {
+  const rank = (f: string) => SERVER_RANK.get(f as ServerFinding) ?? Number.MAX_SAFE_INTEGER;
+  return Object.fromEntries(Object.entries(findings).sort(([a], [b]) => rank(a) - rank(b) || cmp(a, b)));
 }
 
 /** requests, ok, redirects, actions, actionsOk, chains, durSum, durN, chainDurSum, chainDurN. */

@@ -100,6 +100,8 @@ describe('a generated log', () => {
     expect(whole.clients.length).toBeGreaterThan(100);
     const merged = mergeReports(await sharded(paths, {}, 4));
     expect(comparable(merged)).toEqual(comparable(whole));
+    // Key for key, as `merge` writes it.
+    expect(JSON.stringify(comparable(merged))).toBe(JSON.stringify(comparable(whole)));
     // A partial report is the plain one with its partial section.
     expect(comparable(await analyzeFiles(paths, { threads: 1, partial: true }))).toEqual(comparable(whole));
   });
