@@ -75,10 +75,9 @@ async function* fileLines(path: string): AsyncGenerator<string> {
 export async function publishFiles(files: string[], flags: PublishFlags): Promise<number> {
   const nc = await connectTo(flags.nats);
   try {
-    if (flags.stream) {
-      // A cluster just started elects its JetStream leader first: ask again until it answers.
-      await retry(async () => ensureStream(await jetstreamManager(nc, { timeout: 1000 }), flags.stream!, flags.subject, flags.replicas));
-    }
+    // A cluster just started elects its JetStream leader first: ask again until it answers.
+    if (flags.stream) await retry(async () => ensureStream(await jetstreamManager(nc, { timeout: 1000 }), flags.stream!, flags.subject, flags.replicas));
+    else await retry(async () => streamOf(await jetstreamManager(nc, { timeout: 1000 }), flags.subject));
     const js = jetstream(nc);
     const forced: LineFormat | undefined = flags.logFormat
       ? compileLogFormat('custom', flags.logFormat)
@@ -93,9 +92,12 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       h.set(H_INPUT, input);
       h.set(H_LINE, String(n));
       h.set(H_RUN, run);
-      // A stream just created on a cluster (or after a node came back) may not have elected its leader yet:
-      // a publish that finds no responder is sent again; the message id lets JetStream drop a duplicate.
-      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) }), 20));
+      // Until it is acknowledged, a line is sent again: the stream may have no leader yet (just created, a node
+      // back), or lose it (a leader election takes seconds, more on a busy machine: PUBLISH_MS), or the node this
+      // client is on may not serve JetStream yet. The message id lets JetStream drop a duplicate (a line stored
+      // whose acknowledgement was lost). A line sent again is stored after later ones: the consumer puts a
+      // range back in file order (inFileOrder).
+      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) }), PUBLISH_MS));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
@@ -157,6 +159,18 @@ function detect(file: string, head: string[]): LineFormat {
   return d.format;
 }
 
+/** Without --stream, the stream that stores SUBJECT.0 must exist: said at once, not after a minute of retries. */
+async function streamOf(jsm: JetStreamManager, subject: string): Promise<string> {
+  try {
+    return await jsm.streams.find(`${subject}.0`);
+  } catch (e) {
+    if (/no stream matches/i.test((e as Error).message)) {
+      throw new AuditError('USAGE', `publish: no stream stores ${subject}.0: give --stream NAME to create one (subjects ${subject}.>)`);
+    }
+    throw e;
+  }
+}
+
 async function ensureStream(jsm: JetStreamManager, name: string, subject: string, replicas: number): Promise<void> {
   try {
     await jsm.streams.info(name);
@@ -198,12 +212,17 @@ export interface NatsRange {
   dieAfter?: number | undefined;
 }
 
-async function retry<T>(f: () => Promise<T>, times = 40): Promise<T> {
-  for (let i = 0; ; i++) {
+/** How long a line is sent again before publish fails (exit 2): longer than a leader election on a busy machine. */
+const PUBLISH_MS = 60_000;
+
+/** `f` until it succeeds, every 250 ms, for at most `ms` after its first failure; an AuditError is final. */
+async function retry<T>(f: () => Promise<T>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
     try {
       return await f();
     } catch (e) {
-      if (i >= times) throw e;
+      if (e instanceof AuditError || Date.now() >= until) throw e;
       await new Promise((res) => setTimeout(res, 250));
     }
   }
