@@ -71,8 +71,15 @@ async function* fileLines(path: string): AsyncGenerator<string> {
   yield* createInterface({ input: stream, crlfDelay: Infinity });
 }
 
-/** Publishes every line of the files; returns the number published. */
-export async function publishFiles(files: string[], flags: PublishFlags): Promise<number> {
+export interface Published {
+  /** Lines sent, each acknowledged by the stream. */
+  lines: number;
+  /** Of them, lines the stream already held (the same file published before, within its duplicate window). */
+  duplicates: number;
+}
+
+/** Publishes every line of the files; resolves once the stream has acknowledged each. */
+export async function publishFiles(files: string[], flags: PublishFlags): Promise<Published> {
   const nc = await connectTo(flags.nats);
   try {
     // A cluster just started elects its JetStream leader first: ask again until it answers.
@@ -85,6 +92,7 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
         ? findLineFormat(flags.inputFormat)
         : undefined;
     let published = 0;
+    let duplicates = 0;
     const inFlight: Promise<unknown>[] = [];
     const run = randomUUID();
     const send = async (subject: string, line: string, input: string, n: number) => {
@@ -97,7 +105,14 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       // client is on may not serve JetStream yet. The message id lets JetStream drop a duplicate (a line stored
       // whose acknowledgement was lost). A line sent again is stored after later ones: the consumer puts a
       // range back in file order (inFileOrder).
-      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) }), PUBLISH_MS));
+      let sent = 0;
+      const once = async () => {
+        const ack = await js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) });
+        // A duplicate at the first try was stored by an earlier publish; after a retry, by this one.
+        if (ack.duplicate && sent === 0) duplicates++;
+        return ack;
+      };
+      inFlight.push(retry(() => once().finally(() => sent++), PUBLISH_MS));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
@@ -132,7 +147,7 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       }
     }
     await Promise.all(inFlight);
-    return published;
+    return { lines: published, duplicates };
   } finally {
     await nc.drain();
   }
@@ -180,8 +195,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
 }
 
 export async function publishCommand(files: string[], flags: PublishFlags, io: CliIO): Promise<number> {
-  const n = await publishFiles(files, flags);
-  io.stderr.write(`redirect-audit: published ${n} lines to ${flags.subject}.0-${flags.shards - 1}\n`);
+  const { lines, duplicates } = await publishFiles(files, flags);
+  const again = duplicates ? ` (${duplicates} of them the stream already held: published before, not stored twice)` : '';
+  io.stderr.write(`redirect-audit: published ${lines} lines to ${flags.subject}.0-${flags.shards - 1}${again}\n`);
   return 0;
 }
 
