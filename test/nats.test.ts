@@ -1,8 +1,10 @@
 /**
  * Issue #17 against a real cluster: three nats-server nodes with JetStream on 127.0.0.1 (bench/nats-cluster.ts),
  * a generated log published to one subject per shard, three shard consumers; one node killed during the run; a
- * consumer that dies mid-range and is run again. The merged report equals the file-based run (all but
- * `generatedAt` and `partial`).
+ * stream holding a file's lines out of order (what a publish sent again leaves); publish runs on stdin and a file
+ * published twice; the stream's leader killed while publishing; a consumer that dies mid-range and is run again.
+ * The merged report equals the file-based run (all but `generatedAt` and `partial`). Where a range ends is also
+ * tested without a cluster (`rangeStep`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
