@@ -20,6 +20,7 @@
  * been decided and written. After a crash the lines since the floor are read again: findings of that last
  * stretch may be written twice (at least once, never lost).
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
@@ -49,6 +50,8 @@ import type { CliIO, Output } from './io.js';
 
 const H_INPUT = 'Ra-Input';
 const H_LINE = 'Ra-Line';
+/** One id per `publish` run: line numbers are unique within a run (stdin starts again at 1 in the next). */
+const H_RUN = 'Ra-Run';
 
 async function connectTo(url: string): Promise<NatsConnection> {
   try {
@@ -68,14 +71,20 @@ async function* fileLines(path: string): AsyncGenerator<string> {
   yield* createInterface({ input: stream, crlfDelay: Infinity });
 }
 
-/** Publishes every line of the files; returns the number published. */
-export async function publishFiles(files: string[], flags: PublishFlags): Promise<number> {
+export interface Published {
+  /** Lines sent, each acknowledged by the stream. */
+  lines: number;
+  /** Of them, lines the stream already held (the same file published before, within its duplicate window). */
+  duplicates: number;
+}
+
+/** Publishes every line of the files; resolves once the stream has acknowledged each. */
+export async function publishFiles(files: string[], flags: PublishFlags): Promise<Published> {
   const nc = await connectTo(flags.nats);
   try {
-    if (flags.stream) {
-      // A cluster just started elects its JetStream leader first: ask again until it answers.
-      await retry(async () => ensureStream(await jetstreamManager(nc, { timeout: 1000 }), flags.stream!, flags.subject, flags.replicas));
-    }
+    // A cluster just started elects its JetStream leader first: ask again until it answers.
+    if (flags.stream) await retry(async () => ensureStream(await jetstreamManager(nc, { timeout: 1000 }), flags.stream!, flags.subject, flags.replicas));
+    else await retry(async () => streamOf(await jetstreamManager(nc, { timeout: 1000 }), flags.subject));
     const js = jetstream(nc);
     const forced: LineFormat | undefined = flags.logFormat
       ? compileLogFormat('custom', flags.logFormat)
@@ -83,15 +92,27 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
         ? findLineFormat(flags.inputFormat)
         : undefined;
     let published = 0;
+    let duplicates = 0;
     const inFlight: Promise<unknown>[] = [];
+    const run = randomUUID();
     const send = async (subject: string, line: string, input: string, n: number) => {
       const h = headers();
       h.set(H_INPUT, input);
       h.set(H_LINE, String(n));
-      // A stream just created on a cluster (or after a node came back) may not have elected its leader yet:
-      // a publish that finds no responder is sent again; the message id lets JetStream drop a duplicate.
-      const msgID = `${input}\u0000${n}\u0000${subject}`;
-      inFlight.push(retry(() => js.publish(subject, line, { headers: h, msgID }), 20));
+      h.set(H_RUN, run);
+      // Until it is acknowledged, a line is sent again: the stream may have no leader yet (just created, a node
+      // back), or lose it (a leader election takes seconds, more on a busy machine: PUBLISH_MS), or the node this
+      // client is on may not serve JetStream yet. The message id lets JetStream drop a duplicate (a line stored
+      // whose acknowledgement was lost). A line sent again is stored after later ones: the consumer puts a
+      // range back in file order (inFileOrder).
+      let sent = 0;
+      const once = async () => {
+        const ack = await js.publish(subject, line, { headers: h, msgID: messageId(run, subject, input, n, line) });
+        // A duplicate at the first try was stored by an earlier publish; after a retry, by this one.
+        if (ack.duplicate && sent === 0) duplicates++;
+        return ack;
+      };
+      inFlight.push(retry(() => once().finally(() => sent++), PUBLISH_MS));
       published++;
       if (inFlight.length >= 2000) await Promise.all(inFlight.splice(0));
     };
@@ -126,10 +147,22 @@ export async function publishFiles(files: string[], flags: PublishFlags): Promis
       }
     }
     await Promise.all(inFlight);
-    return published;
+    return { lines: published, duplicates };
   } finally {
     await nc.drain();
   }
+}
+
+/**
+ * The id JetStream deduplicates by (within the stream's duplicate window, 2 minutes by default). A line of a file
+ * is the same message when the same file is published again (a publish job run again after it died: nothing is
+ * stored twice), but only with the same text: another file under the same name (the next night's access.log.1)
+ * is never taken for a duplicate. Stdin is read once: its line numbers say nothing across runs, so the run is in
+ * its ids.
+ */
+function messageId(run: string, subject: string, input: string, n: number, line: string): string {
+  const text = createHash('sha256').update(line).digest('base64url').slice(0, 22);
+  return input === '-' ? `${run} ${subject} ${n}` : `${subject} ${n} ${text} ${input}`;
 }
 
 function detect(file: string, head: string[]): LineFormat {
@@ -141,6 +174,18 @@ function detect(file: string, head: string[]): LineFormat {
   return d.format;
 }
 
+/** Without --stream, the stream that stores SUBJECT.0 must exist: said at once, not after a minute of retries. */
+async function streamOf(jsm: JetStreamManager, subject: string): Promise<string> {
+  try {
+    return await jsm.streams.find(`${subject}.0`);
+  } catch (e) {
+    if (/no stream matches/i.test((e as Error).message)) {
+      throw new AuditError('USAGE', `publish: no stream stores ${subject}.0: give --stream NAME to create one (subjects ${subject}.>)`);
+    }
+    throw e;
+  }
+}
+
 async function ensureStream(jsm: JetStreamManager, name: string, subject: string, replicas: number): Promise<void> {
   try {
     await jsm.streams.info(name);
@@ -150,8 +195,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
 }
 
 export async function publishCommand(files: string[], flags: PublishFlags, io: CliIO): Promise<number> {
-  const n = await publishFiles(files, flags);
-  io.stderr.write(`redirect-audit: published ${n} lines to ${flags.subject}.0-${flags.shards - 1}\n`);
+  const { lines, duplicates } = await publishFiles(files, flags);
+  const again = duplicates ? ` (${duplicates} of them the stream already held: published before, not stored twice)` : '';
+  io.stderr.write(`redirect-audit: published ${lines} lines to ${flags.subject}.0-${flags.shards - 1}${again}\n`);
   return 0;
 }
 
@@ -182,12 +228,17 @@ export interface NatsRange {
   dieAfter?: number | undefined;
 }
 
-async function retry<T>(f: () => Promise<T>, times = 40): Promise<T> {
-  for (let i = 0; ; i++) {
+/** How long a line is sent again before publish fails (exit 2): longer than a leader election on a busy machine. */
+const PUBLISH_MS = 60_000;
+
+/** `f` until it succeeds, every 250 ms, for at most `ms` after its first failure; an AuditError is final. */
+async function retry<T>(f: () => Promise<T>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
     try {
       return await f();
     } catch (e) {
-      if (i >= times) throw e;
+      if (e instanceof AuditError || Date.now() >= until) throw e;
       await new Promise((res) => setTimeout(res, 250));
     }
   }
@@ -235,13 +286,52 @@ async function readyDurable(jsm: JetStreamManager, stream: string, name: string,
   await retry(() => jsm.consumers.add(stream, { ...config, ...start }));
 }
 
+/** One line of a range: its text, its line number in its file (`Ra-Line`), and which publish run sent it. */
+interface RangeLine {
+  n: number;
+  /** The publish run (`Ra-Run`), numbered in the order the range first met each. */
+  run: number;
+  text: string;
+}
+
 interface Collected {
-  inputs: Map<string, { lines: { n: number; text: string }[] }>;
+  inputs: Map<string, { lines: RangeLine[] }>;
+  runs: Map<string, number>;
   last: JsMsg | null;
   count: number;
   firstSeq: number;
   lastSeq: number;
 }
+
+const emptyCollected = (): Collected => ({ inputs: new Map(), runs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 });
+
+/** What the consumer's leader says once a fetch is over (its consumer info). */
+export interface ConsumerView {
+  /** Messages of the filter stored and not yet delivered (`num_pending`), as the consumer's own replica knows. */
+  pending: number;
+  /** Delivered and not acknowledged (`num_ack_pending`). */
+  ackPending: number;
+  /** How far the consumer has looked through its replica of the stream (`delivered.stream_seq`). */
+  scanned: number;
+}
+
+/**
+ * After a fetch, whether the range is read. `end` is the stream's last sequence as its leader said when the range
+ * began (everything stored before it is in the range, up to `--to`): the consumer's own `num_pending` is not
+ * enough, since a consumer's leader may be a replica of the stream that is behind (a node just restarted and
+ * still catching up answers 0 pending with thousands of messages yet to come). So the range is read once nothing
+ * is pending and the consumer has looked through the stream up to `end`, or delivered it; `reread` when it
+ * delivered messages that never arrived (a fetch that expired while they were on their way); `behind` when it
+ * says nothing is pending but has not reached `end` yet (fetch again).
+ */
+export function rangeStep(view: ConsumerView, got: { count: number; lastSeq: number }, end: number): 'more' | 'done' | 'reread' | 'behind' {
+  if (view.pending > 0) return 'more';
+  if (view.ackPending > got.count) return 'reread';
+  return got.lastSeq >= end || view.scanned >= end ? 'done' : 'behind';
+}
+
+/** How long a consumer may stay behind the stream's leader without progress before the run fails (exit 2). */
+const BEHIND_MS = 60_000;
 
 /** Reads the range's messages from the durable, in stream order, without acknowledging them. */
 async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
@@ -249,49 +339,64 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
   const jsm = await retry(() => jetstreamManager(nc, { timeout: 2000 }));
   const name = durableOf(r);
   await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
+  // The range ends here: what the stream's leader holds now (and, within it, what was stored before --to).
+  const end = (await retry(() => jsm.streams.info(r.stream))).state.last_seq;
   let consumer = await jetstream(nc).consumers.get(r.stream, name);
-  let out: Collected = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+  let out = emptyCollected();
   let restarts = 0;
   const toNs = BigInt(r.to) * 1_000_000n;
   let done = false;
   let failures = 0;
+  let behindSince = 0;
+  let scanned = -1;
   while (!done) {
     try {
       const batch = await consumer.fetch({ max_messages: 5000, expires: 1000 });
       for await (const m of batch) {
         if (done || m.seq <= out.lastSeq) continue; // past the range, or a redelivery
-        if (m.info.timestampNanos >= toNs) {
+        if (m.seq > end || m.info.timestampNanos >= toNs) {
           done = true;
           continue;
         }
         const input = m.headers?.get(H_INPUT) || m.subject;
         const n = Number(m.headers?.get(H_LINE) ?? 0) || 0;
+        const runId = m.headers?.get(H_RUN) ?? '';
+        let run = out.runs.get(runId);
+        if (run === undefined) out.runs.set(runId, (run = out.runs.size));
         let acc = out.inputs.get(input);
         if (!acc) out.inputs.set(input, (acc = { lines: [] }));
-        acc.lines.push({ n, text: m.string() });
+        acc.lines.push({ n, run, text: m.string() });
         out.last = m;
         out.count++;
         out.firstSeq ||= m.seq;
         out.lastSeq = m.seq;
         if (r.dieAfter !== undefined && out.count >= r.dieAfter) process.exit(137);
       }
-      // Pending: stored and not yet delivered. None left: the range is read, unless the server delivered more than
-      // arrived (a fetch that expired while messages were on their way, on a loaded machine): then the range is
-      // read again from the acknowledgement floor (nothing of it is acknowledged yet), never reported short.
       if (!done) {
         const info = await consumer.info();
-        if (info.num_pending === 0) {
-          if (info.num_ack_pending <= out.count) done = true;
-          else {
-            if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
-            await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
-            consumer = await jetstream(nc).consumers.get(r.stream, name);
-            out = { inputs: new Map(), last: null, count: 0, firstSeq: 0, lastSeq: 0 };
+        const view = { pending: info.num_pending, ackPending: info.num_ack_pending, scanned: info.delivered.stream_seq };
+        const step = rangeStep(view, out, end);
+        if (step === 'done') done = true;
+        else if (step === 'reread') {
+          // Nothing of the range is acknowledged yet: read it again from the acknowledgement floor, never short.
+          if (++restarts > 5) throw new AuditError('UNREADABLE_INPUT', `--nats: ${info.num_ack_pending - out.count} messages delivered but never received`);
+          await readyDurable(jsm, r.stream, name, filterOf(r.subject, r.shard), r.from);
+          consumer = await jetstream(nc).consumers.get(r.stream, name);
+          out = emptyCollected();
+        } else if (step === 'behind') {
+          // The consumer's replica has not caught up with the stream's leader yet: wait for it, while it moves.
+          if (view.scanned !== scanned) [scanned, behindSince] = [view.scanned, Date.now()];
+          else if (Date.now() - behindSince > BEHIND_MS) {
+            throw new AuditError(
+              'UNREADABLE_INPUT',
+              `--nats: the consumer ${name} stays behind the stream ${r.stream} (read up to sequence ${view.scanned}, the stream holds ${end}); nothing was acknowledged, run it again`,
+            );
           }
         }
       }
       failures = 0;
     } catch (e) {
+      if (e instanceof AuditError) throw e;
       // A node lost, a leader being elected: the client reconnects to another node; try again.
       if (++failures > 40) throw new AuditError('UNREADABLE_INPUT', `--nats: ${(e as Error).message}`);
       await new Promise((res) => setTimeout(res, 250));
@@ -300,9 +405,22 @@ async function collect(nc: NatsConnection, r: NatsRange): Promise<Collected> {
   return out;
 }
 
+/**
+ * A file's lines in the order of the file. The stream holds them in the order they were stored, which is not
+ * always the file's: a publish that failed (no JetStream leader yet, a leader lost) is sent again after later
+ * lines were stored. The pairing reads a file in its order, so the range is put back in it: by publish run (in
+ * the order the stream first holds each), then by line number. Lines without `Ra-Line` keep the stream's order.
+ */
+export function inFileOrder<T extends { run: number; n: number }>(lines: T[]): T[] {
+  const before = (a: T, b: T) => a.run - b.run || a.n - b.n;
+  for (let i = 1; i < lines.length; i++) if (before(lines[i - 1]!, lines[i]!) > 0) return lines.sort(before); // stable
+  return lines;
+}
+
 /** The range's lines as inputs of the usual pipeline, each line with its file's name and line number. */
 function sourcesOf(c: Collected, forced: LineFormat | undefined): { stats: InputStats; batches: AsyncGenerator<HttpRecord[]> }[] {
-  return [...c.inputs].map(([name, { lines }], input) => {
+  return [...c.inputs].map(([name, { lines: stored }], input) => {
+    const lines = inFileOrder(stored);
     const stats: InputStats = { name, format: '', linesRead: 0, records: 0, skipped: 0, bytes: 0, skippedExamples: [] };
     const format = forced ?? detectLineFormat(lines.slice(0, 100).map((l) => l.text))?.format;
     stats.format = format?.name ?? 'unknown';

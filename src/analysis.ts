@@ -124,10 +124,8 @@ export class Analyzer {
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(opts: AnalyzeOptions = {}) {
-    const { onPair, monitoring: monitoringOpts, collectPairs, redirectFilter, recordFilter, maxClients, partial, ...pairing } = opts;
+    const { onPair, monitoring, collectPairs, redirectFilter, recordFilter, maxClients, partial, ...pairing } = opts;
     this.partial = partial ?? false;
-    // Partial reports (shards, merges) keep routes as they are: each part would learn other templates.
-    const monitoring = this.partial ? { ...monitoringOpts, learnTemplates: false } : monitoringOpts;
     this.maxClients = maxClients ?? 1_000_000;
     this.redirectFilter = redirectFilter;
     this.recordFilter = recordFilter;
@@ -313,7 +311,6 @@ export class Analyzer {
         findings: sortKeys(a.findings),
         examples,
       });
-      totals.verdicts[verdicts[0]!] = (totals.verdicts[verdicts[0]!] ?? 0) + 1;
     }
     const all = this.all;
     totals.redirects = all.redirects;
@@ -325,6 +322,8 @@ export class Analyzer {
     totals.violations = { ...all.violations };
     totals.findings = sortKeys({ ...all.findings });
     clients.sort(compareClients);
+    // Counted in the clients' order, as a merge counts them: the same report, key for key.
+    for (const c of clients) totals.verdicts[c.verdict] = (totals.verdicts[c.verdict] ?? 0) + 1;
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'redirect-audit', version: VERSION },

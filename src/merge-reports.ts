@@ -5,7 +5,8 @@
  *
  * Everything in a report is a count that merges by addition, or is recomputed from merged counts the way the
  * analysis computes it: a client's verdicts with the same `verdictsOf`, figures from the counts behind them,
- * time buckets from per-minute counts, a route's `mixed-redirect-codes` from the codes it answered with. What a
+ * time buckets from per-minute counts, a route's `mixed-redirect-codes` from the codes it answered with, routes'
+ * names from the route templates the parts learnt, added up into what one run over all of them learns. What a
  * report shows only derived (a mean latency, a share, whether a client's unfollowed requests were unsafe) is
  * carried by the report's `partial` section, so a report merges only if it was made with `--partial` (or
  * `--shard`, `--nats`, or by `merge`). The report has no latency quantiles (it shows means), so no sketch is
@@ -24,7 +25,8 @@ import { AuditError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { compareClients } from './analysis.js';
 import { softwareGroups } from './software.js';
-import { FigAcc, bucketsOf, compareRefs, recommendation, sortByImpact, type MonitoringState, type RawFigures } from './monitoring.js';
+import { FigAcc, bucketsOf, compareRefs, rankedFindings, recommendation, sortByImpact, templateOf, type MonitoringState, type RawFigures } from './monitoring.js';
+import { RouteTemplates } from './route-templates.js';
 import {
   emptyTotals,
   SCHEMA_VERSION,
@@ -252,8 +254,30 @@ function addRaw(into: RawFigures | undefined, from: RawFigures): RawFigures {
   return into;
 }
 
+/**
+ * The route templates of the whole: what the parts learnt, added up (route-templates.ts), which is what one run
+ * over all of them learns; so a route `/orders/7/pay` that one shard saw too few of to call `/orders/{var}/pay`
+ * is named as the whole names it. A part made before reports carried templates has its routes as they were
+ * logged: they are learnt again here, which comes to the same.
+ */
+function templatesOf(states: MonitoringState[]): RouteTemplates {
+  const templates = new RouteTemplates();
+  for (const s of states) {
+    if (s.templates) templates.add(RouteTemplates.fromJSON(s.templates));
+    else for (const route of Object.keys(s.routes)) templates.learn(route.slice(0, route.indexOf(' ')), route.slice(route.indexOf(' ') + 1));
+  }
+  return templates;
+}
+
 function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['monitoring']; state: MonitoringState } {
   const states = reports.map((r) => r.partial!.monitoring);
+  const templates = templatesOf(states);
+  const named = new Map<string, string>();
+  const nameOf = (route: string): string => {
+    let name = named.get(route);
+    if (name === undefined) named.set(route, (name = templateOf(templates, route)));
+    return name;
+  };
   const state: MonitoringState = {
     bucketOption: states[0]!.bucketOption,
     overall: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -265,23 +289,25 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
   for (const s of states) {
     addRaw(state.overall, s.overall);
     addRaw(state.other, s.other);
-    for (const [k, raw] of Object.entries(s.routes)) state.routes[k] = addRaw(state.routes[k], raw);
+    for (const [k, raw] of Object.entries(s.routes)) state.routes[nameOf(k)] = addRaw(state.routes[nameOf(k)], raw);
     for (const [k, raw] of Object.entries(s.minutes)) state.minutes[k] = addRaw(state.minutes[k], raw);
     for (const [route, codes] of Object.entries(s.redirectCodes)) {
-      const into = (state.redirectCodes[route] ??= {});
+      const into = (state.redirectCodes[nameOf(route)] ??= {});
       for (const [code, ref] of Object.entries(codes)) if (!into[code] || compareRefs(ref, into[code]) < 0) into[code] = ref;
     }
   }
   state.minutes = Object.fromEntries(Object.entries(state.minutes).sort((a, b) => Number(a[0]) - Number(b[0])));
+  state.templates = templates.toJSON();
 
   // Routes: statuses and finding counts add; figures from the merged counts.
   const routes = new Map<string, RouteReport>();
   for (const r of reports) {
     for (const route of r.monitoring.routes) {
-      let m = routes.get(route.route);
+      const name = nameOf(route.route);
+      let m = routes.get(name);
       if (!m) {
-        m = { route: route.route, figures: route.figures, statuses: {}, findings: {}, impact: { affected: 0, violations: 0, failedChains: 0, uncertain: 0 } };
-        routes.set(route.route, m);
+        m = { route: name, figures: route.figures, statuses: {}, findings: {}, impact: { affected: 0, violations: 0, failedChains: 0, uncertain: 0 } };
+        routes.set(name, m);
       }
       addCounts(m.statuses, route.statuses);
       addCounts(m.findings, route.findings);
@@ -296,6 +322,7 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
     const codes = codesOf(m.route);
     if (codes.length > 1) m.findings['mixed-redirect-codes'] = codes.length;
     else delete m.findings['mixed-redirect-codes'];
+    m.findings = rankedFindings(m.findings);
   }
 
   // Route findings: counts add, the earliest example, the recommendation written again.
@@ -303,9 +330,10 @@ function mergeMonitoring(reports: AuditReport[]): { monitoring: AuditReport['mon
   for (const r of reports) {
     for (const f of r.monitoring.findings) {
       if (f.finding === 'mixed-redirect-codes') continue;
-      const key = `${f.finding}\u0000${f.route}`;
+      const route = nameOf(f.route);
+      const key = `${f.finding}\u0000${route}`;
       const had = findings.get(key);
-      if (!had) findings.set(key, { ...f });
+      if (!had) findings.set(key, { ...f, route });
       else {
         had.count += f.count;
         if (compareRefs(f.example.redirect, had.example.redirect) < 0) had.example = f.example;

@@ -15,7 +15,7 @@ import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
-import { reportPath, RouteTemplates } from './route-templates.js';
+import { reportPath, RouteTemplates, type TemplatesJson } from './route-templates.js';
 import { detach } from '../core/strings.js';
 import { unreachable } from '../core/unreachable.js';
 import { SERVER_RANK, serverFinding, VIOLATION_FINDINGS } from './findings.js';
@@ -29,8 +29,8 @@ export interface MonitoringOptions {
   bucketSeconds: number;
   /**
    * Fold paths whose positions take many values into `{var}` routes, as learnt from the log (route-templates.ts).
-   * Off for partial reports (shards, merges): each part would learn other templates, and merging them would not
-   * give what one run over everything learns.
+   * Partial reports carry what was learnt (`MonitoringState.templates`), and a merge adds it up into what one run
+   * over everything learns.
    */
   learnTemplates: boolean;
 }
@@ -398,17 +398,25 @@ export class Monitoring {
 
   /**
    * Routes under the templates learnt by the end: a route counted before its position turned variable
-   * (`/old/page1` while only a few pages had been seen) joins its template (`/old/{var}`).
+   * (`/old/page1` while only a few pages had been seen) joins its template (`/old/{var}`). The routes counted
+   * are left as they are (a summary while following, then the final report, each fold them again).
    */
   private merged(): Map<string, RouteAcc> {
-    const out = new Map<string, RouteAcc>();
+    const groups = new Map<string, RouteAcc[]>();
     for (const [name, acc] of this.routes) {
-      const sp = name.indexOf(' ');
-      const method = name.slice(0, sp);
-      const template = `${method} ${this.templates.template(method, name.slice(sp + 1))}`;
-      const into = out.get(template);
-      if (!into) out.set(template, acc);
-      else mergeRoute(into, acc);
+      const template = templateOf(this.templates, name);
+      const group = groups.get(template);
+      if (group) group.push(acc);
+      else groups.set(template, [acc]);
+    }
+    const out = new Map<string, RouteAcc>();
+    for (const [template, group] of groups) {
+      if (group.length === 1) out.set(template, group[0]!);
+      else {
+        const into = newRoute();
+        for (const acc of group) mergeRoute(into, acc);
+        out.set(template, into);
+      }
     }
     return out;
   }
@@ -435,7 +443,7 @@ export class Monitoring {
         route: name,
         figures: acc.fig.figures(),
         statuses: statusCounts(acc.statuses),
-        findings: Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count])),
+        findings: rankedFindings(Object.fromEntries([...acc.findings].map(([k, v]) => [k, v.count]))),
         impact: { affected: acc.affected, violations: acc.violations, failedChains: acc.failedChains, uncertain: acc.uncertain },
       });
     }
@@ -462,7 +470,7 @@ export class Monitoring {
   state(): MonitoringState {
     const refs: Record<string, Record<string, RecordRef>> = {};
     const routes: Record<string, RawFigures> = {};
-    for (const [name, acc] of this.routes) {
+    for (const [name, acc] of this.merged()) {
       routes[name] = acc.fig.raw();
       if (acc.redirectCodes.size) refs[name] = Object.fromEntries([...acc.redirectCodes].map(([c, r]) => [String(c), r]));
     }
@@ -473,6 +481,7 @@ export class Monitoring {
       routes,
       minutes: Object.fromEntries([...this.minutes].sort((a, b) => a[0] - b[0]).map(([k, acc]) => [String(k), acc.raw()])),
       redirectCodes: refs,
+      templates: this.templates.toJSON(),
     };
   }
 }
@@ -485,6 +494,12 @@ export function compareRefs(a: RecordRef, b: RecordRef): number {
     return a.time < b.time ? -1 : 1;
   }
   return a.input < b.input ? -1 : a.input > b.input ? 1 : a.line - b.line;
+}
+
+/** A route's finding counts, most serious first (as in the table of findings), whatever order they came in. */
+export function rankedFindings(findings: RouteReport['findings']): RouteReport['findings'] {
+  const rank = (f: string) => SERVER_RANK.get(f as ServerFinding) ?? Number.MAX_SAFE_INTEGER;
+  return Object.fromEntries(Object.entries(findings).sort(([a], [b]) => rank(a) - rank(b) || cmp(a, b)));
 }
 
 /** requests, ok, redirects, actions, actionsOk, chains, durSum, durN, chainDurSum, chainDurN. */
@@ -527,6 +542,18 @@ export interface MonitoringState {
   minutes: Record<string, RawFigures>;
   /** Per route, the first redirect of each status code. */
   redirectCodes: Record<string, Record<string, RecordRef>>;
+  /**
+   * The route templates learnt (route-templates.ts), for a merge to learn what one run over all its parts
+   * learns. Absent in partial reports made before templates were merged (their routes are not templated).
+   */
+  templates?: TemplatesJson;
+}
+
+/** A route (`METHOD path`) under the templates learnt. */
+export function templateOf(templates: RouteTemplates, route: string): string {
+  const sp = route.indexOf(' ');
+  const method = route.slice(0, sp);
+  return `${method} ${templates.template(method, route.slice(sp + 1))}`;
 }
 
 /** Per-minute counts into time buckets: `bucketSeconds` wide, or (0) the narrowest that gives at most 96. */
@@ -574,7 +601,10 @@ function newRoute(): RouteAcc {
 /** Raw paths kept as aliases of their template (each a map entry), so memory stays bounded on endless ids. */
 const MAX_ALIASES = 50_000;
 
-/** Adds route `b`'s counts to `a` (the first example of each finding and code is kept). */
+/**
+ * Adds route `b`'s counts to `a`; the earliest example of each finding and the earliest redirect of each code
+ * are kept (as a route keeps them, and as merged reports do: merge-reports.ts).
+ */
 function mergeRoute(a: RouteAcc, b: RouteAcc): void {
   a.fig.add(b.fig);
   a.violations += b.violations;
@@ -582,11 +612,17 @@ function mergeRoute(a: RouteAcc, b: RouteAcc): void {
   a.failedChains += b.failedChains;
   a.uncertain += b.uncertain;
   for (let i = 0; i < a.statuses.length; i++) a.statuses[i]! += b.statuses[i]!;
-  for (const [code, ref] of b.redirectCodes) if (!a.redirectCodes.has(code)) a.redirectCodes.set(code, ref);
+  for (const [code, ref] of b.redirectCodes) {
+    const mine = a.redirectCodes.get(code);
+    if (!mine || compareRefs(ref, mine) < 0) a.redirectCodes.set(code, ref);
+  }
   for (const [name, f] of b.findings) {
     const mine = a.findings.get(name);
-    if (mine) mine.count += f.count;
-    else a.findings.set(name, { count: f.count, example: f.example });
+    if (!mine) a.findings.set(name, { count: f.count, example: f.example });
+    else {
+      mine.count += f.count;
+      if (compareRefs(f.example.redirect, mine.example.redirect) < 0) mine.example = f.example;
+    }
   }
 }
 

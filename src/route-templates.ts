@@ -52,6 +52,16 @@ interface Node {
 
 const newNode = (): Node => ({ children: null, variable: null });
 
+/**
+ * What has been learnt, as JSON (in a partial report, so that merged reports learn what one run over everything
+ * learns): per method, each node's values (`c`) or, once they were too many, the one `{var}` below it (`v`).
+ */
+export interface TemplateNode {
+  c?: Record<string, TemplateNode>;
+  v?: TemplateNode;
+}
+export type TemplatesJson = Record<string, TemplateNode>;
+
 export class RouteTemplates {
   private readonly roots = new Map<string, Node>();
 
@@ -78,13 +88,9 @@ export class RouteTemplates {
       node.children ??= new Map();
       let child = node.children.get(s);
       if (!child) {
-        if (i - 1 >= MIN_DEPTH && s !== '' && node.children.size >= VARIABLE_AFTER) {
+        if (canVary(i) && s !== '' && values(node) >= VARIABLE_AFTER) {
           // Many values here: a variable from now on. Their subtrees are merged into one.
-          const v = newNode();
-          for (const c of node.children.values()) merge(v, c);
-          node.variable = v;
-          node.children = null;
-          node = v;
+          node = toVariable(node, i);
           segs[i] = '{var}';
           changed = true;
           continue;
@@ -114,31 +120,77 @@ export class RouteTemplates {
     }
     return changed ? segs.join('/') : path;
   }
+
+  /**
+   * Adds what another learnt, from other paths of the same site (another shard, another night): the result is
+   * what one would have learnt from both, in any order (a position is a variable once all its values together
+   * are more than VARIABLE_AFTER). `other` is not to be used afterwards (its nodes are taken over).
+   */
+  add(other: RouteTemplates): void {
+    for (const [method, root] of other.roots) {
+      const mine = this.roots.get(method);
+      if (mine) merge(mine, root, 1);
+      else this.roots.set(method, root);
+    }
+  }
+
+  toJSON(): TemplatesJson {
+    return Object.fromEntries([...this.roots].map(([method, node]) => [method, nodeJson(node)]));
+  }
+
+  static fromJSON(json: TemplatesJson): RouteTemplates {
+    const t = new RouteTemplates();
+    for (const [method, node] of Object.entries(json)) t.roots.set(method, fromJson(node));
+    return t;
+  }
 }
 
-/** Merges the subtree `from` into `into`. */
-function merge(into: Node, from: Node): void {
-  if (from.variable) {
-    into.variable ??= newNode();
-    merge(into.variable, from.variable);
+/** Whether the values of path segment `i` (1: the first) may turn into a variable. */
+const canVary = (i: number) => i - 1 >= MIN_DEPTH;
+
+/** A node's distinct non-empty values (an empty one, `/blog/` after `/blog`, never makes a position variable). */
+function values(node: Node): number {
+  return node.children ? node.children.size - (node.children.has('') ? 1 : 0) : 0;
+}
+
+/** Turns the position below `node` (segment `i`) into a variable: its values' subtrees merged into one. */
+function toVariable(node: Node, i: number): Node {
+  const v = newNode();
+  if (node.children) for (const c of node.children.values()) merge(v, c, i + 1);
+  node.variable = v;
+  node.children = null;
+  return v;
+}
+
+/** Merges the subtree `from` into `into`, both at the node whose values are path segment `i`. */
+function merge(into: Node, from: Node, i: number): void {
+  if (from.variable && !into.variable) toVariable(into, i);
+  if (into.variable) {
+    if (from.variable) merge(into.variable, from.variable, i + 1);
+    if (from.children) for (const c of from.children.values()) merge(into.variable, c, i + 1);
+    return;
   }
   if (from.children) {
+    into.children ??= new Map();
     for (const [k, c] of from.children) {
-      if (into.variable) {
-        merge(into.variable, c);
-        continue;
-      }
-      into.children ??= new Map();
       const mine = into.children.get(k);
-      if (mine) merge(mine, c);
+      if (mine) merge(mine, c, i + 1);
       else into.children.set(k, c);
     }
   }
   // A merged position that now has many values is a variable too.
-  if (into.children && into.children.size > VARIABLE_AFTER) {
-    const v = into.variable ?? newNode();
-    for (const c of into.children.values()) merge(v, c);
-    into.variable = v;
-    into.children = null;
-  }
+  if (canVary(i) && values(into) > VARIABLE_AFTER) toVariable(into, i);
+}
+
+function nodeJson(node: Node): TemplateNode {
+  if (node.variable) return { v: nodeJson(node.variable) };
+  if (node.children) return { c: Object.fromEntries([...node.children].map(([k, c]) => [k, nodeJson(c)])) };
+  return {};
+}
+
+function fromJson(j: TemplateNode): Node {
+  const node = newNode();
+  if (j.v) node.variable = fromJson(j.v);
+  else if (j.c) node.children = new Map(Object.entries(j.c).map(([k, c]) => [k, fromJson(c)]));
+  return node;
 }

@@ -2,8 +2,10 @@
  * Issue #17: N shards merged equal one process over the same input, on every sample and on a generated log;
  * periods (--since/--until) merged equal the whole; merging is associative; the shard hash is the documented one.
  *
- * Compared: the whole report but `generatedAt` (per run) and `partial` (the merge's own bookkeeping: which
- * shards it holds). `inputs` are equal too: an input every shard read is listed once.
+ * The one process is a plain run (no --partial): routes named by the templates it learns from every path
+ * (`GET /blog/{var}`), which a shard that saw fewer paths may not have learnt. Compared: the whole report but
+ * `generatedAt` (per run) and `partial` (which a plain run has not). `inputs` are equal too: an input every shard
+ * read is listed once.
  */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +30,15 @@ function comparable(r: AuditReport): unknown {
 }
 
 async function single(paths: string[], opts: RunOptions): Promise<AuditReport> {
-  return analyzeFiles(paths, { ...opts, threads: 1, partial: true });
+  return analyzeFiles(paths, { ...opts, threads: 1 });
+}
+
+/** Routes the whole names by a template learnt from all its paths, and some part names by a path it logged. */
+function templatedApart(whole: AuditReport, parts: AuditReport[]): string[] {
+  const templated = new Set(whole.monitoring.routes.map((r) => r.route).filter((r) => r.includes('{var}')));
+  return [...templated].filter((t) =>
+    parts.some((p) => !p.monitoring.routes.some((r) => r.route === t) && p.monitoring.routes.some((r) => r.route.startsWith(t.slice(0, t.indexOf('{var}'))))),
+  );
 }
 
 /** N shards, each as `--shard K/N` makes it (narrowing, or with `records` dropping the others' records). */
@@ -56,7 +66,7 @@ describe('shards merged equal one process', () => {
       const whole = await single([path], opts);
       const parts = await sharded([path], opts, 3);
       expect(parts.reduce((n, p) => n + p.clients.length, 0)).toBe(whole.clients.length);
-      expect(comparable(mergeReports(parts))).toEqual(comparable(whole));
+      expect(JSON.stringify(comparable(mergeReports(parts)))).toBe(JSON.stringify(comparable(whole)));
       // Shards in another order give the same report.
       expect(comparable(mergeReports([...parts].reverse()))).toEqual(comparable(whole));
     });
@@ -84,11 +94,48 @@ describe('a generated log', () => {
     await generateLog(join(dir, 'full.log'), 20_000, { seed: 11, format: 'full' });
   }, 60_000);
 
-  it('combined: 4 shards merged equal one run', async () => {
+  it('combined: 4 shards merged equal one run, routes named by the templates of the whole', async () => {
     const paths = [join(dir, 'combined.log')];
     const whole = await single(paths, {});
     expect(whole.clients.length).toBeGreaterThan(100);
-    expect(comparable(mergeReports(await sharded(paths, {}, 4)))).toEqual(comparable(whole));
+    const merged = mergeReports(await sharded(paths, {}, 4));
+    expect(comparable(merged)).toEqual(comparable(whole));
+    // Key for key, as `merge` writes it.
+    expect(JSON.stringify(comparable(merged))).toBe(JSON.stringify(comparable(whole)));
+    // A partial report is the plain one with its partial section.
+    expect(comparable(await analyzeFiles(paths, { threads: 1, partial: true }))).toEqual(comparable(whole));
+  });
+
+  it('a route that only the whole sees often enough to name by a template is named so in the merge', async () => {
+    // 40 clients, each paying its own order: 40 values at one position make `/orders/{var}/pay` for the whole,
+    // while each of 4 shards sees about 10 and keeps the paths as logged.
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const ip = `198.51.100.${i + 1}`;
+      const t = (s: number) => `25/Nov/2026:10:${String(Math.floor(i / 2)).padStart(2, '0')}:${String(s + (i % 2) * 30).padStart(2, '0')} +0000`;
+      lines.push(`${ip} - - [${t(0)}] "POST /orders/o${i}x/pay HTTP/1.1" 303 0 "-" "curl/8.5.0"`);
+      lines.push(`${ip} - - [${t(1)}] "GET /orders/o${i}x/done HTTP/1.1" 200 512 "-" "curl/8.5.0"`);
+    }
+    const path = join(dir, 'orders.log');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const whole = await single([path], {});
+    expect(whole.monitoring.routes.map((r) => r.route)).toContain('POST /orders/{var}/pay');
+    const parts = await sharded([path], {}, 4);
+    expect(templatedApart(whole, parts)).toContain('POST /orders/{var}/pay');
+    expect(comparable(mergeReports(parts))).toEqual(comparable(whole));
+  });
+
+  it('shards made before reports carried templates (routes as logged) merge into the same', async () => {
+    const paths = [join(dir, 'combined.log')];
+    const whole = await single(paths, {});
+    const parts = [];
+    for (let k = 0; k < 3; k++) {
+      const r = await analyzeFiles(paths, { threads: 1, partial: true, filter: shardFilter({ index: k, count: 3 }), monitoring: { learnTemplates: false } });
+      r.partial!.shard = { index: k, count: 3, by: 'fnv1a32(address) mod count' };
+      delete r.partial!.monitoring.templates;
+      parts.push(r);
+    }
+    expect(comparable(mergeReports(parts))).toEqual(comparable(whole));
   });
 
   it('full (Location logged): 4 shards dropping the others\' records merged equal one run', async () => {
@@ -106,7 +153,7 @@ describe('a generated log', () => {
     const cuts = [t0, t0 + (t1 - t0) / 3, t0 + ((t1 - t0) * 2) / 3, t1].map(Math.floor);
     const nights: AuditReport[] = [];
     for (let i = 0; i < 3; i++) {
-      nights.push(await single(paths, { filter: (r) => r.time >= cuts[i]! && r.time < cuts[i + 1]! }));
+      nights.push(await analyzeFiles(paths, { threads: 1, partial: true, filter: (r) => r.time >= cuts[i]! && r.time < cuts[i + 1]! }));
     }
     const weekly = mergeReports(nights);
     expect(comparable(weekly)).toEqual(comparable(whole));
@@ -124,7 +171,7 @@ describe('a generated log', () => {
     }
     const merged = await run(['merge', ...parts]);
     expect(merged.code, merged.stderr).toBe(0);
-    const whole = await run(['analyze', '--report', 'json', '--partial', path]);
+    const whole = await run(['analyze', '--report', 'json', path]);
     expect(comparable(JSON.parse(merged.stdout) as AuditReport)).toEqual(comparable(JSON.parse(whole.stdout) as AuditReport));
     // A report without the partial section cannot be merged exactly: said, not guessed.
     writeFileSync(join(dir, 'plain.json'), (await run(['analyze', '--report', 'json', path])).stdout);
