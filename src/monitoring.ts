@@ -223,8 +223,6 @@ export class Monitoring {
     return acc;
   }
 
-
-
   private minute(t: number): FigAcc | null {
     if (Number.isNaN(t)) return null;
     const k = Math.floor(t / MINUTE);
