@@ -165,30 +165,27 @@ export function* jaegerDocument(bytes: number, seed = 42): Generator<Buffer> {
 }
 
 /** A `gcloud logging read --format=json` array of about `bytes` bytes: pretty-printed, an entry per request. */
-export function* gcloudArray(bytes: number, seed = 42): Generator<Buffer> {
-  let buf = '[\n';
-  let total = 0;
-  let first = true;
-  for (const s of spans(seed)) {
-    buf += (first ? '' : ',\n') + gcloudEntry(s);
-    first = false;
-    if (buf.length >= CHUNK) {
-      total += buf.length;
-      yield Buffer.from(buf);
-      buf = '';
-      if (total >= bytes) break;
-    }
-  }
-  yield Buffer.from(`${buf}\n]\n`);
+export function gcloudArray(bytes: number, seed = 42): Generator<Buffer> {
+  return jsonArray(bytes, seed, { open: '[\n', between: ',\n', close: '\n]\n' }, gcloudEntry);
 }
 
 /** A Zipkin v2 array of about `bytes` bytes (one line), in chunks of 256 KB. */
-export function* zipkinArray(bytes: number, seed = 42): Generator<Buffer> {
-  let buf = '[';
+export function zipkinArray(bytes: number, seed = 42): Generator<Buffer> {
+  return jsonArray(bytes, seed, { open: '[', between: ',', close: ']\n' }, zipkinSpan);
+}
+
+/** A JSON array of one element per span, written in chunks of about CHUNK until about `bytes` are out. */
+function* jsonArray(
+  bytes: number,
+  seed: number,
+  punct: { open: string; between: string; close: string },
+  element: (s: Span) => string,
+): Generator<Buffer> {
+  let buf = punct.open;
   let total = 0;
   let first = true;
   for (const s of spans(seed)) {
-    buf += (first ? '' : ',') + zipkinSpan(s);
+    buf += (first ? '' : punct.between) + element(s);
     first = false;
     if (buf.length >= CHUNK) {
       total += buf.length;
@@ -197,10 +194,9 @@ export function* zipkinArray(bytes: number, seed = 42): Generator<Buffer> {
       if (total >= bytes) break;
     }
   }
-  yield Buffer.from(`${buf}]\n`);
+  yield Buffer.from(`${buf}${punct.close}`);
 }
 
-/** OTLP/JSON export requests of `spansPerLine` spans, one a line, about `bytes` bytes in all. */
 export function* otlpLines(bytes: number, spansPerLine = 200, seed = 42): Generator<Buffer> {
   const head = '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},"scopeSpans":[{"scope":{"name":"@opentelemetry/instrumentation-http"},"spans":[';
   const tail = ']}]}]}\n';

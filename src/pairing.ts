@@ -256,8 +256,8 @@ export class PairingEngine {
   /** Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`). */
   private toObserve: Open[] = [];
   private observeHead = 0;
-  /** Redirects decided (early) that are still in `queue`: dropped from it once they are most of it. */
-  private decidedEarly = 0;
+  /** Redirects decided but still in `queue` (early, or as contenders): dropped from it once they are most of it. */
+  private decidedQueued = 0;
   private watermark = Number.NEGATIVE_INFINITY;
   private ending = false;
   private sweepAt = Number.NEGATIVE_INFINITY;
@@ -593,7 +593,7 @@ export class PairingEngine {
         this.solve(o.ident, cutoff, out);
       }
       // Decided: leaves the queue (counted as it was decided).
-      if (o.decided) this.decidedEarly--;
+      if (o.decided) this.decidedQueued--;
       this.head++;
     }
     this.publish(out);
@@ -603,10 +603,10 @@ export class PairingEngine {
     // A decided redirect waits in the queue for its window's end only to be skipped: with most of the queue
     // decided early (at a high rate, a minute of redirects), it is rebuilt with the undecided ones, in order.
     const left = this.queue.length - this.head;
-    if (this.decidedEarly > 1024 && this.decidedEarly * 2 > left) {
+    if (this.decidedQueued > 1024 && this.decidedQueued * 2 > left) {
       this.queue = this.queue.slice(this.head).filter((o) => !o.decided);
       this.head = 0;
-      this.decidedEarly = 0;
+      this.decidedQueued = 0;
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
@@ -832,7 +832,7 @@ export class PairingEngine {
   private decide(x: Open, e: Edge | null, byX: Map<Open, Edge[]>, owner: Map<Item, Edge>, doubt: string | null): Pair {
     x.decided = true;
     this.openN--;
-    this.decidedEarly++; // still in the queue, until the queue passes it
+    this.decidedQueued++; // still in the queue, until the queue passes it
     const id = x.ident;
     const r = x.item.rec;
     if (x.target) {
