@@ -269,7 +269,7 @@ function inputOptions(cmd: Command): Command {
         .default('address'),
     )
     .addOption(
-      new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MiB or more)').argParser(
+      new Option('--threads <n>', 'threads to use: with 2 or more, inputs are read and parsed in worker threads beside the analysis (1: all in one; default: one per core, workers for stdin and files of 64 MiB or more but JSON documents, whose analysis is the work)').argParser(
         positiveInt,
       ),
     )

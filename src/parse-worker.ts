@@ -13,6 +13,7 @@ import { AuditError } from '../core/errors.js';
 import type { InputStats } from '../core/model.js';
 import { RecordEncoder } from './record-codec.js';
 import { openSource, type RecordSource } from './source.js';
+import { withHead } from './peek.js';
 import { formatFromSpec, type ToMain, type ToWorker, type WorkerJob } from './worker-protocol.js';
 
 const IN_FLIGHT = 4;
@@ -62,7 +63,7 @@ async function pump(path: string, input: number): Promise<void> {
   const stats = (): InputStats | null => (source ? source.stats : null);
   try {
     const format = job.format ? formatFromSpec(job.format) : undefined;
-    const stdin = path === '-' ? stdinStream() : undefined;
+    const stdin = path === '-' ? withHead(job.stdinHead ?? new Uint8Array(0), stdinStream()) : undefined;
     source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict, stdin, maxLineBytes: job.maxLineBytes });
     post({ type: 'opened', input, stats: source.stats, progress: source.progress() });
     const encoder = new RecordEncoder();

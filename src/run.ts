@@ -11,6 +11,8 @@ import type { HttpRecord, InputStats } from '../core/model.js';
 import type { AuditReport } from './report.js';
 import { openSource, type RecordSource } from './source.js';
 import { openWorkerSources, workerScriptAvailable } from './worker-sources.js';
+import { peekFile, peekStdin, startsDocument, withHead } from './peek.js';
+import { findDocumentFormat } from '../parsers/documents.js';
 import { withSkipCodes } from './input-report.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
@@ -28,7 +30,7 @@ export interface RunOptions extends AnalyzeOptions {
   accept?: ((r: HttpRecord) => boolean) | undefined;
   /**
    * Threads to use, the main one included (default: the machine's cores, with workers only for stdin or for
-   * files of 64 MB or more). With 2 or more, inputs are read and parsed in worker threads while the main thread
+   * files of 64 MB or more, and not for JSON documents such as trace exports, src/peek.ts). With 2 or more, inputs are read and parsed in worker threads while the main thread
    * analyses; 1 does everything in the main thread. The report is the same either way. A `format` that cannot be
    * rebuilt in a worker is read in place, and so is stdin unless `stdinInWorker`.
    */
@@ -84,6 +86,7 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new AuditError('USAGE', 'stdin ("-") can be read only once');
   const fromWorkers = new Map<number, RecordSource | Error>();
+  let stdin = opts.stdin;
   try {
     const threads = opts.threads ?? availableParallelism();
     let inWorkers =
@@ -94,12 +97,27 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
     if (opts.threads === undefined && inWorkers.every((w) => w.path !== '-')) {
       if ((await logBytes(inWorkers.map((w) => w.path))) < WORKERS_FROM_BYTES) inWorkers = [];
     }
+    // Unasked, a JSON document stays in this thread too: its analysis is the work, and a second heap its memory
+    // (src/peek.ts). Standard input is looked at by reading it; what was read goes on to the thread that reads it.
+    let stdinHead: Buffer | null = null;
+    if (opts.threads === undefined && !opts.format && inWorkers.length) {
+      if (opts.inputFormat) {
+        if (findDocumentFormat(opts.inputFormat)) inWorkers = [];
+      } else {
+        inWorkers = inWorkers.filter((w) => {
+          const head = w.path === '-' ? (stdinHead = peekStdin()) : peekFile(w.path);
+          return !(head && startsDocument(head));
+        });
+      }
+    }
+    if (stdinHead !== null && !inWorkers.some((w) => w.path === '-')) stdin = withHead(stdinHead, process.stdin);
     if (inWorkers.length) {
       const opened = await openWorkerSources(inWorkers, threads - 1, {
         format: opts.format?.spec,
         inputFormat: opts.inputFormat,
         strict: opts.strict,
         maxLineBytes: opts.maxLineBytes,
+        ...(stdinHead !== null ? { stdinHead } : {}),
       });
       inWorkers.forEach((w, k) => fromWorkers.set(w.input, opened[k]!));
     }
@@ -116,7 +134,7 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
             format: opts.format,
             inputFormat: opts.inputFormat,
             strict: opts.strict,
-            stdin: opts.stdin,
+            stdin,
             maxLineBytes: opts.maxLineBytes,
           });
         } catch (e) {

@@ -13,6 +13,8 @@ export interface WorkerJob {
   inputFormat?: string | undefined;
   strict?: boolean | undefined;
   maxLineBytes?: number | undefined;
+  /** The first bytes of standard input, read by the main thread to see what it is (src/peek.ts). */
+  stdinHead?: Uint8Array | undefined;
 }
 
 export type ToMain =

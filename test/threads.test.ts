@@ -146,6 +146,30 @@ describe('errors from a worker are the errors of one thread', () => {
     expect(stable(piped)).toBe(stable(small).split(`"${S}capture-combined.log"`).join('"-"'));
   });
 
+  it('by default, a JSON document on stdin is read in the main thread (plain or gzip); a log on stdin is handed whole to a worker', async () => {
+    const zipkin = readFileSync(`${ROOT}test/fixtures/formats/zipkin.json`);
+    const inWorker = cli(['analyze', '--log-level', 'info', '--report', 'json', '--threads', '2', '-'], zipkin);
+    expect(threadsOf(inWorker)).toEqual(['worker']);
+    expect(JSON.parse(inWorker.stdout).inputs[0].format).toBe('zipkin');
+    for (const input of [zipkin, gzipSync(zipkin)]) {
+      const piped = cli(['analyze', '--log-level', 'info', '--report', 'json', '-'], input);
+      expect(threadsOf(piped)).toEqual(['main']);
+      expect(stable(piped)).toBe(stable(inWorker));
+    }
+    // Named, it is not looked at first.
+    const named = cli(['analyze', '--log-level', 'info', '--report', 'json', '--input-format', 'zipkin', '-'], zipkin);
+    expect(threadsOf(named)).toEqual(['main']);
+    expect(stable(named)).toBe(stable(inWorker));
+    // The bytes looked at go on to the worker: the same records as the file read in this thread, gzip or not.
+    const log = readFileSync(`${S}capture-combined.log`);
+    const file = await built(['analyze', '--report', 'json', `${S}capture-combined.log`]);
+    for (const input of [log, gzipSync(log)]) {
+      const piped = cli(['analyze', '--log-level', 'info', '--report', 'json', '-'], input);
+      expect(threadsOf(piped)).toEqual(['worker']);
+      expect(stable(piped)).toBe(stable(file).split(`"${S}capture-combined.log"`).join('"-"'));
+    }
+  });
+
   it('--threads takes a positive whole number', async () => {
     const r = await built(['analyze', '--threads', '0', `${S}capture-combined.log`]);
     expect(r.code).toBe(2);
