@@ -76,8 +76,8 @@ export interface Ident {
 
 export interface Address {
   idents: Map<string, Ident>;
-  /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up). */
-  targets: Map<string, Open[]>;
+  /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up); null till one. */
+  targets: Map<string, Open[]> | null;
 }
 
 export interface Edge {

@@ -179,6 +179,8 @@ const INDEX_FROM = 4;
 const COMPACT_FROM = 1024;
 /** A client's requests kept at most (a client sending thousands in one window keeps its latest). */
 const MAX_ITEMS = 4096;
+/** Idle clients kept for when they come back, up to this many clients in all (`sweep`). */
+const IDLE_KEEP = 16_384;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
 const FORCED = Number.NEGATIVE_INFINITY;
 /** A request under another User-Agent of the same address follows a redirect only this soon. */
@@ -335,7 +337,7 @@ export class PairingEngine {
     const ua = r.userAgent ?? '';
     let addr = this.addrs.get(addrKey);
     if (!addr) {
-      addr = { idents: new Map(), targets: new Map() };
+      addr = { idents: new Map(), targets: null };
       this.addrs.set(detach(addrKey), addr);
     }
     let id = addr.idents.get(ua);
@@ -345,6 +347,9 @@ export class PairingEngine {
       id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
       this.created++;
       addr.idents.set(id.ua, id);
+    } else if (id.items.length === 0 && id.open.length === 0) {
+      // Kept while idle (see `sweep`): nothing held, so it starts afresh.
+      id.compactAt = COMPACT_FROM;
     }
     if (!(r.time <= id.last)) id.last = r.time;
     let run = this.runs[r.input];
@@ -363,7 +368,7 @@ export class PairingEngine {
     // Trimmed in steps (an array shifted on every request of a busy client costs more than the request).
     if (id.items.length > id.compactAt && id.open.length > 0) this.compact(id);
     if (id.items.length > MAX_ITEMS + 512) id.items.splice(0, id.items.length - MAX_ITEMS);
-    if (addr.targets.size > 0) {
+    if (addr.targets !== null && addr.targets.size > 0) {
       const waiting = addr.targets.get(r.target);
       if (waiting) {
         let mine: Open | null = null;
@@ -511,6 +516,7 @@ export class PairingEngine {
       this.lessonsLearnt++;
       learnExact(o.url, t);
       learnExact(o.route, t);
+      addr.targets ??= new Map();
       let list = addr.targets.get(target.path);
       if (!list) addr.targets.set(target.path, (list = []));
       list.push(o);
@@ -837,11 +843,11 @@ export class PairingEngine {
     const r = x.item.rec;
     if (x.target) {
       const addr = this.addrs.get(id.addr);
-      const list = addr?.targets.get(x.target.path);
+      const list = addr?.targets?.get(x.target.path);
       if (list) {
         const i = list.indexOf(x);
         if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) addr!.targets.delete(x.target.path);
+        if (list.length === 0) addr!.targets!.delete(x.target.path);
       }
     }
     const chain = this.chainOf(x.item);
@@ -1095,9 +1101,20 @@ export class PairingEngine {
     if (k > 0) items.splice(0, k);
   }
 
-  /** Forgets clients with nothing open and nothing recent. */
+  /**
+   * Forgets clients with nothing open and nothing recent, once there are more than IDLE_KEEP clients: below that a
+   * client seen again is found, not built again (on a log whose clients come back every few minutes, rebuilding
+   * them was most of what survived the young generation, bench/profile.md).
+   */
   private sweep(before: number): void {
     let live = 0;
+    for (const addr of this.addrs.values()) live += addr.idents.size;
+    this.created = 0;
+    if (live <= IDLE_KEEP) {
+      this.live = live;
+      return;
+    }
+    live = 0;
     for (const [key, addr] of this.addrs) {
       for (const [ua, id] of addr.idents) {
         if (id.open.length === 0 && id.last < before) addr.idents.delete(ua);
@@ -1106,7 +1123,6 @@ export class PairingEngine {
       if (addr.idents.size === 0) this.addrs.delete(key);
     }
     this.live = live;
-    this.created = 0;
   }
 }
 
