@@ -1107,14 +1107,14 @@ export class PairingEngine {
    * them was most of what survived the young generation, bench/profile.md).
    */
   private sweep(before: number): void {
-    let live = 0;
-    for (const addr of this.addrs.values()) live += addr.idents.size;
+    // Clients are dropped here only: those left by the last sweep and those created since are all there are.
+    const clients = this.live + this.created;
     this.created = 0;
-    if (live <= IDLE_KEEP) {
-      this.live = live;
+    if (clients <= IDLE_KEEP) {
+      this.live = clients;
       return;
     }
-    live = 0;
+    let live = 0;
     for (const [key, addr] of this.addrs) {
       for (const [ua, id] of addr.idents) {
         if (id.open.length === 0 && id.last < before) addr.idents.delete(ua);
