@@ -53,6 +53,12 @@ export interface HttpRecord {
   traceId: string | null;
   /** The service that recorded it (a trace's `service.name`): the server for a server span, the client for a client span. */
   service: string | null;
+  /**
+   * A number its parsing worker gave this record's address, X-Forwarded-For and User-Agent, the same for each record
+   * of theirs from one input and never given to another; -1 when none was given. Only a shortcut: the pairing finds
+   * a client by this where it can, by the strings otherwise, with the same result.
+   */
+  clientId: number;
 }
 
 /** A line (or entry) that could not become a record. */
@@ -123,6 +129,7 @@ export function emptyRecord(input: number, line: number): HttpRecord {
     internal: false,
     traceId: null,
     service: null,
+    clientId: -1,
   };
 }
 

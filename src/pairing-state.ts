@@ -65,6 +65,12 @@ export interface Ident {
   addr: string;
   ua: string;
   client: string;
+  /** Its address's entry. */
+  home: Address;
+  /** Forgotten by the sweep (a worker-given number that still leads here is looked up again). */
+  gone: boolean;
+  /** The `clientId` slot that last led here (-1: none). */
+  slot: number;
   /** The client's recent requests, by time (then content). */
   items: Item[];
   /** Its undecided redirects, by time. */

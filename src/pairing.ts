@@ -179,6 +179,8 @@ const INDEX_FROM = 4;
 const COMPACT_FROM = 1024;
 /** A client's requests kept at most (a client sending thousands in one window keeps its latest). */
 const MAX_ITEMS = 4096;
+/** Clients found by their worker-given number without a string lookup (`identOf`): a power of two. */
+const ID_SLOTS = 1 << 16;
 /** Idle clients kept for when they come back, up to this many clients in all (`sweep`). */
 const IDLE_KEEP = 16_384;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
@@ -266,6 +268,10 @@ export class PairingEngine {
   /** Clients created since the last sweep, and those left by it. */
   private created = 0;
   private live = 0;
+  /** Clients by the number a parsing worker gave them (`identOf`). */
+  private readonly slotIdent: (Ident | undefined)[] = new Array(ID_SLOTS);
+  private readonly slotKey = new Float64Array(ID_SLOTS);
+  private readonly slotInput = new Int32Array(ID_SLOTS);
   private chains = 0;
   /**
    * What each route (`POST 303 /orders/{id}/pay`) redirects to, and each URL (`GET 301 /s/abc`): apart, so that
@@ -333,22 +339,10 @@ export class PairingEngine {
       this.lastHost = r.host;
       this.lastScheme = r.scheme;
     }
-    const addrKey = clientAddress(r, this.opts.clientKey);
-    const ua = r.userAgent ?? '';
-    let addr = this.addrs.get(addrKey);
-    if (!addr) {
-      addr = { idents: new Map(), targets: null };
-      this.addrs.set(detach(addrKey), addr);
-    }
-    let id = addr.idents.get(ua);
-    if (!id) {
-      const a = detach(addrKey);
-      const u = detach(ua);
-      id = { addr: a, ua: u, client: `${a}\u0000${u}`, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
-      this.created++;
-      addr.idents.set(id.ua, id);
-    } else if (id.items.length === 0 && id.open.length === 0) {
-      // Kept while idle (see `sweep`): nothing held, so it starts afresh.
+    const id = this.identOf(r);
+    const addr = id.home;
+    if (id.items.length === 0 && id.open.length === 0) {
+      // New, or kept while idle (see `sweep`): nothing held, so it starts afresh.
       id.compactAt = COMPACT_FROM;
     }
     if (!(r.time <= id.last)) id.last = r.time;
@@ -392,6 +386,43 @@ export class PairingEngine {
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
     else if (id.open.length === 0) this.prune(id, this.keepFrom());
     this.forget(this.keepFrom());
+  }
+
+  /**
+   * The record's client: found by the number its parsing worker gave it (`clientId`, one direct-mapped slot, no
+   * string hashed or compared) or by its address and User-Agent. On the 2M-line combined log the two Map lookups by
+   * string were a quarter of the main thread's time, most of it waiting for memory (bench/profile.md).
+   */
+  private identOf(r: HttpRecord): Ident {
+    const k = r.clientId;
+    let slot = -1;
+    if (k >= 0) {
+      slot = (k + r.input * 0x9e37) & (ID_SLOTS - 1);
+      const cached = this.slotIdent[slot];
+      if (cached !== undefined && this.slotKey[slot] === k && this.slotInput[slot] === r.input && !cached.gone) return cached;
+    }
+    const addrKey = clientAddress(r, this.opts.clientKey);
+    const ua = r.userAgent ?? '';
+    let addr = this.addrs.get(addrKey);
+    if (!addr) {
+      addr = { idents: new Map(), targets: null };
+      this.addrs.set(detach(addrKey), addr);
+    }
+    let id = addr.idents.get(ua);
+    if (!id) {
+      const a = detach(addrKey);
+      const u = detach(ua);
+      id = { addr: a, ua: u, client: `${a}\u0000${u}`, home: addr, gone: false, slot: -1, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
+      this.created++;
+      addr.idents.set(id.ua, id);
+    }
+    if (slot >= 0) {
+      id.slot = slot;
+      this.slotIdent[slot] = id;
+      this.slotKey[slot] = k;
+      this.slotInput[slot] = r.input;
+    }
+    return id;
   }
 
   /**
@@ -1117,7 +1148,12 @@ export class PairingEngine {
     let live = 0;
     for (const [key, addr] of this.addrs) {
       for (const [ua, id] of addr.idents) {
-        if (id.open.length === 0 && id.last < before) addr.idents.delete(ua);
+        if (id.open.length === 0 && id.last < before) {
+          addr.idents.delete(ua);
+          id.gone = true;
+          // Not kept alive by its slot (with its address's maps) until another client takes the slot.
+          if (id.slot >= 0 && this.slotIdent[id.slot] === id) this.slotIdent[id.slot] = undefined;
+        }
         else live++;
       }
       if (addr.idents.size === 0) this.addrs.delete(key);

@@ -404,6 +404,7 @@ describe('exporter quirks', () => {
       internal: false,
       traceId: null,
       service: null,
+      clientId: -1,
     });
     expect(records[1]).toMatchObject({ method: 'GET', target: '/computers', status: 200, bodySize: 0 });
   });
