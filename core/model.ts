@@ -59,6 +59,8 @@ export interface HttpRecord {
    * a client by this where it can, by the strings otherwise, with the same result.
    */
   clientId: number;
+  /** Likewise for its method and target: the same number for the same method and target from one input; -1: none. */
+  targetId: number;
 }
 
 /** A line (or entry) that could not become a record. */
@@ -130,6 +132,7 @@ export function emptyRecord(input: number, line: number): HttpRecord {
     traceId: null,
     service: null,
     clientId: -1,
+    targetId: -1,
   };
 }
 

@@ -153,6 +153,8 @@ interface ChainAcc {
 const MINUTE = 60_000;
 /** Request targets remembered with their route, per method (forgotten all at once past this). */
 const MAX_TARGETS = 8192;
+/** Routes found by their record's worker-given target number (`routeOf`): a power of two. */
+const TARGET_SLOTS = 1 << 16;
 /** Minutes of figures kept: a week. An endless stream forgets the oldest. */
 const MAX_MINUTES = 7 * 24 * 60;
 const BUCKET_CHOICES = [60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400];
@@ -186,6 +188,32 @@ export class Monitoring {
     this.counts = filter ?? (() => true);
   }
 
+  /**
+   * The accumulator of a record's route: by the number its parsing worker gave its method and target (`targetId`,
+   * one direct-mapped slot) when a path of the route table was found under it before, else by `routeFor`. A
+   * path of the table keeps its route for good, so the slot cannot go stale.
+   */
+  private routeOf(r: HttpRecord): RouteAcc {
+    const k = r.targetId;
+    if (!(k >= 0)) return this.routeFor(r.method, r.target);
+    const slot = (k + r.input * 0x9e37) & (TARGET_SLOTS - 1);
+    const cached = this.slotRoute[slot];
+    if (cached !== undefined && this.slotKey[slot] === k && this.slotInput[slot] === r.input) return cached;
+    const acc = this.routeFor(r.method, r.target);
+    if (this.lastKnown) {
+      this.slotRoute[slot] = acc;
+      this.slotKey[slot] = k;
+      this.slotInput[slot] = r.input;
+    }
+    return acc;
+  }
+
+  private readonly slotRoute: (RouteAcc | undefined)[] = new Array(TARGET_SLOTS);
+  private readonly slotKey = new Float64Array(TARGET_SLOTS);
+  private readonly slotInput = new Int32Array(TARGET_SLOTS);
+  /** The last `routeFor` found a path of the route table (its answer will not change). */
+  private lastKnown = false;
+
   /** The accumulator of a request's route (two map lookups, no string built when the route is known). */
   private routeFor(method: string, target: string): RouteAcc {
     let byPath = this.byMethod.get(method);
@@ -197,9 +225,11 @@ export class Monitoring {
     // The same URL again (a page, a script, a status check): its route without working out its path.
     const seen = this.byTarget.get(byPath)!;
     let acc = seen.get(target);
+    this.lastKnown = acc !== undefined;
     if (acc) return acc;
     const path = reportPath(target);
     acc = byPath.get(path);
+    this.lastKnown = acc !== undefined;
     if (acc) {
       // Only a path the route table holds: its route no longer changes as templates are learnt.
       if (seen.size >= MAX_TARGETS) seen.clear();
@@ -246,7 +276,7 @@ export class Monitoring {
   /** Every record, in merged order. */
   record(r: HttpRecord): void {
     if (!this.counts(r)) return;
-    const route = this.routeFor(r.method, r.target);
+    const route = this.routeOf(r);
     const bucket = this.minute(r.time);
     const redirect = isRedirect(r.status);
     if (r.internal && redirect) {
@@ -280,11 +310,11 @@ export class Monitoring {
     // The pairing engine numbers chains: every hop of one chain carries the number of its first redirect.
     let chain = this.chainOf.get(p.chain);
     if (chain) this.chainOf.delete(p.chain);
-    else chain = { start: r, route: this.routeFor(r.method, r.target), hops: 0, duration: 0, durationKnown: true, violated: false };
+    else chain = { start: r, route: this.routeOf(r), hops: 0, duration: 0, durationKnown: true, violated: false };
     chain.hops++;
     if (r.duration !== null) chain.duration += r.duration;
     else chain.durationKnown = false;
-    const route = this.routeFor(r.method, r.target);
+    const route = this.routeOf(r);
     if (VIOLATION_FINDINGS.has(c.finding)) {
       route.violations++;
       chain.violated = true;
@@ -343,7 +373,7 @@ export class Monitoring {
     const ok = f.status < 400;
     // The final answer was counted as an action of its own route and minute, unless narrowing left it out.
     if (this.counts(f)) {
-      this.routeFor(f.method, f.target).fig.action(ok, -1);
+      this.routeOf(f).fig.action(ok, -1);
       this.minute(f.time)?.action(ok, -1);
     }
     const startMinute = this.minute(chain.start.time);

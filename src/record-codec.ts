@@ -15,8 +15,8 @@ import { detach } from '../core/strings.js';
 
 /** Int32 slots per record: status, flags (booleans, null numbers, which instant `time` is) and the thirteen string fields. */
 const INTS = 15;
-/** Float64 slots per record: line, time, bodySize, duration, clientId (a line number can pass 2^31). */
-const NUMS = 5;
+/** Float64 slots per record: line, time, bodySize, duration, clientId, targetId (a line number can pass 2^31). */
+const NUMS = 6;
 
 const SLOTS = 4096;
 /**
@@ -27,6 +27,12 @@ const SLOTS = 4096;
 const MAX_CLIENTS = 32_768;
 /** User-Agents remembered per address (a NAT office's browsers); past that the oldest are forgotten. */
 const MAX_AGENTS = 8;
+
+interface TargetEntry {
+  method: number;
+  id: number;
+  next: TargetEntry | undefined;
+}
 
 interface ClientEntry {
   forwardedFor: number;
@@ -67,6 +73,9 @@ export class RecordEncoder {
    */
   private clients = new Map<string, ClientEntry>();
   private nextClient = 0;
+  /** Target numbers (`HttpRecord.targetId`) by target, then method (its dictionary index); never given twice. */
+  private targets = new Map<string, TargetEntry>();
+  private nextTarget = 0;
 
   constructor(private readonly maxStrings = 200_000) {}
 
@@ -81,6 +90,15 @@ export class RecordEncoder {
     const id = this.nextClient++;
     // (A key is kept: copied, or it would hold the whole chunk its line was cut from.)
     this.clients.set(head === undefined ? detach(address) : address, { forwardedFor, userAgent, id, next: n < MAX_AGENTS ? head : undefined });
+    return id;
+  }
+
+  private targetId(target: string, method: number): number {
+    const head = this.targets.get(target);
+    for (let e = head; e !== undefined; e = e.next) if (e.method === method) return e.id;
+    if (head === undefined && this.targets.size >= MAX_CLIENTS) this.targets.clear();
+    const id = this.nextTarget++;
+    this.targets.set(head === undefined ? detach(target) : target, { method, id, next: head });
     return id;
   }
 
@@ -117,6 +135,7 @@ export class RecordEncoder {
     if (this.dict.size > this.maxStrings) {
       this.dict.clear();
       this.clients.clear();
+      this.targets.clear();
       this.slotString.fill(undefined);
       this.reset = true;
     }
@@ -152,6 +171,7 @@ export class RecordEncoder {
       nums[f + 2] = rec.bodySize ?? 0;
       nums[f + 3] = rec.duration ?? 0;
       nums[f + 4] = this.clientId(rec.address, ints[o + 3]!, ints[o + 4]!);
+      nums[f + 5] = this.targetId(rec.target, ints[o + 5]!);
     }
     const batch: EncodedBatch = { count: n, ints, nums, strings: this.fresh, raw: this.rawStrings, reset: this.reset };
     this.fresh = [];
@@ -203,6 +223,7 @@ export class RecordDecoder {
         traceId: rawStr(ints[o + 13]!),
         service: str(ints[o + 14]!),
         clientId: nums[f + 4]!,
+        targetId: nums[f + 5]!,
       };
     }
     return out;

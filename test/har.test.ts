@@ -405,6 +405,7 @@ describe('exporter quirks', () => {
       traceId: null,
       service: null,
       clientId: -1,
+      targetId: -1,
     });
     expect(records[1]).toMatchObject({ method: 'GET', target: '/computers', status: 200, bodySize: 0 });
   });

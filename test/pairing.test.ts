@@ -6,6 +6,7 @@ import { followUpOf, PairingEngine, resolveLocation, type FollowedPair, type Not
 import type { HttpRecord } from '../core/model.js';
 import { rec } from './helpers.js';
 import { RecordDecoder, RecordEncoder } from '../src/record-codec.js';
+import { Analyzer } from '../src/analysis.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -265,6 +266,7 @@ describe('client numbers from a parsing worker are only a shortcut', () => {
       const who = { address: `10.${(i >> 8) & 255}.${i & 255}.${1 + (i >> 16)}`, userAgent: agents[i % 3]! };
       out.push(rec({ line: ++line, time: t, method: 'POST', target: `/orders/${i}`, status: i % 5 === 0 ? 307 : 303, ...who }));
       if (i % 11 !== 0) out.push(rec({ line: ++line, time: t + 40, method: i % 13 === 0 ? 'POST' : 'GET', target: `/orders/${i}/done`, status: 200, ...who }));
+      if (i % 3 === 0) out.push(rec({ line: ++line, time: t + 60, target: i % 2 ? '/static/app.js' : `/img/${i % 50}.png`, status: 200, ...who }));
     };
     for (let i = 0; i < 40_000; i++) {
       visit(i, T0 + i * 100);
@@ -275,7 +277,7 @@ describe('client numbers from a parsing worker are only a shortcut', () => {
   const summary = (pairs: Pair[]) =>
     pairs.map((p) => `${p.client} ${p.redirect.line} ${p.kind} ${p.kind === 'followed' ? p.followUp.line : ''}`).sort();
 
-  it('the same pairs with no numbers, the encoder\'s numbers (one input or two), and numbers that all fall in one slot', () => {
+  it('the same pairs with no numbers, the encoder\'s numbers (one input or two), and numbers that all fall in one slot; the same route figures', () => {
     const plain = records();
     const encoder = new RecordEncoder();
     const decoded = new RecordDecoder().decode(encoder.encode(plain), 0);
@@ -296,5 +298,23 @@ describe('client numbers from a parsing worker are only a shortcut', () => {
     expect(summary(run(decoded))).toEqual(want);
     expect(summary(run(colliding))).toEqual(want);
     expect(summary(run(split))).toEqual(want);
+
+    // The route figures too, found by the target numbers (`Monitoring.routeOf`).
+    const report = (rs: HttpRecord[]) => {
+      const a = new Analyzer();
+      for (const r of rs) a.push(r);
+      const { generatedAt: _, ...rest } = a.finish([]);
+      return JSON.stringify(rest);
+    };
+    const targets = new Map<string, number>();
+    const sameSlot = plain.map((r) => {
+      const key = `${r.method} ${r.target}`;
+      if (!targets.has(key)) targets.set(key, targets.size);
+      return { ...r, targetId: targets.get(key)! * 65_536 };
+    });
+    const whole = report(plain);
+    expect(whole).toContain('/orders/{');
+    expect(report(decoded)).toBe(whole);
+    expect(report(sameSlot)).toBe(whole);
   });
 });

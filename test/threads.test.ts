@@ -218,8 +218,8 @@ describe('the record codec', () => {
       out.push(...decoders[0]!.decode(batch, 0).map((r, k) => ({ ...r, input: chunk[k]!.input })));
     }
     expect(restarts).toBeGreaterThan(3);
-    // Every field crosses as it was, but for the client number the encoder gives.
-    expect(out.map((r) => ({ ...r, clientId: -1 }))).toEqual(all);
+    // Every field crosses as it was, but for the client and target numbers the encoder gives.
+    expect(out.map((r) => ({ ...r, clientId: -1, targetId: -1 }))).toEqual(all);
     // One number per address, X-Forwarded-For and User-Agent while the dictionary lasts; never one number for two.
     const keyOf = (r: HttpRecord) => `${r.address}|${r.forwardedFor}|${r.userAgent}`;
     const byId = new Map<number, string>();
