@@ -42,11 +42,11 @@ export function scaleOptions(cmd: Command): Command {
  * client, and the report is exactly the share of a single run. `--shard-records` drops the other shards' records
  * before the pairing instead: each shard does 1/N of the work, and is exact where the log records Location.
  */
-export function shardOptions(flags: ShardFlags, narrowing: RunOptions['filter']): Pick<RunOptions, 'accept' | 'partial' | 'filter'> {
+export function shardOptions(flags: ShardFlags, narrowing: RunOptions['filter']): Pick<RunOptions, 'accept' | 'acceptShard' | 'partial' | 'filter'> {
   const partial = Boolean(flags.partial || flags.shard);
   if (!flags.shard || flags.shard.count <= 1) return { partial, filter: narrowing };
   const mine = shardFilter(flags.shard, flags.clientKey);
-  if (flags.shardRecords) return { partial, filter: narrowing, accept: mine };
+  if (flags.shardRecords) return { partial, filter: narrowing, accept: mine, acceptShard: { shard: flags.shard, clientKey: flags.clientKey } };
   return { partial, filter: narrowing ? (r) => mine(r) && narrowing(r) : mine };
 }
 

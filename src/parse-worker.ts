@@ -14,6 +14,7 @@ import type { InputStats } from '../core/model.js';
 import { RecordEncoder } from './record-codec.js';
 import { openSource, type RecordSource } from './source.js';
 import { withHead } from './peek.js';
+import { shardFilter } from './shard.js';
 import { formatFromSpec, type ToMain, type ToWorker, type WorkerJob } from './worker-protocol.js';
 
 const IN_FLIGHT = 4;
@@ -67,7 +68,9 @@ async function pump(path: string, input: number): Promise<void> {
     source = await openSource(path, input, { format, inputFormat: job.inputFormat, strict: job.strict, stdin, maxLineBytes: job.maxLineBytes });
     post({ type: 'opened', input, stats: source.stats, progress: source.progress() });
     const encoder = new RecordEncoder();
-    for await (const records of source.batches) {
+    const mine = job.shard ? shardFilter({ index: job.shard.index, count: job.shard.count }, job.shard.clientKey) : null;
+    for await (const all of source.batches) {
+      const records = mine ? all.filter(mine) : all;
       if (records.length === 0) continue;
       await room(input);
       const batch = encoder.encode(records);

@@ -13,6 +13,8 @@ import { openSource, type RecordSource } from './source.js';
 import { openWorkerSources, workerScriptAvailable } from './worker-sources.js';
 import { peekFile, peekStdin, startsDocument, withHead } from './peek.js';
 import { findDocumentFormat } from '../parsers/documents.js';
+import type { Shard } from './shard.js';
+import type { PairingOptions } from './pairing.js';
 import { withSkipCodes } from './input-report.js';
 import type { LineFormat } from '../parsers/line-format.js';
 
@@ -28,6 +30,11 @@ export interface RunOptions extends AnalyzeOptions {
    * Unlike `filter`, it makes the work smaller.
    */
   accept?: ((r: HttpRecord) => boolean) | undefined;
+  /**
+   * The shard `accept` keeps, when that is what it is (`--shard-records`): worker threads then drop the other
+   * shards' records before handing records over, instead of numbering and posting every one of them.
+   */
+  acceptShard?: { shard: Shard; clientKey: PairingOptions['clientKey'] } | undefined;
   /**
    * Threads to use, the main one included (default: the machine's cores, with workers only for stdin or for
    * files of 64 MB or more, and not for JSON documents such as trace exports, src/peek.ts). With 2 or more, inputs are read and parsed in worker threads while the main thread
@@ -118,6 +125,7 @@ export async function analyzeFiles(paths: string[], opts: RunOptions = {}): Prom
         strict: opts.strict,
         maxLineBytes: opts.maxLineBytes,
         ...(stdinHead !== null ? { stdinHead } : {}),
+        ...(opts.acceptShard ? { shard: { index: opts.acceptShard.shard.index, count: opts.acceptShard.shard.count, clientKey: opts.acceptShard.clientKey } } : {}),
       });
       inWorkers.forEach((w, k) => fromWorkers.set(w.input, opened[k]!));
     }

@@ -15,6 +15,8 @@ export interface WorkerJob {
   maxLineBytes?: number | undefined;
   /** The first bytes of standard input, read by the main thread to see what it is (src/peek.ts). */
   stdinHead?: Uint8Array | undefined;
+  /** Only this shard's records are handed over (`--shard-records`; the others would be dropped on arrival). */
+  shard?: { index: number; count: number; clientKey: 'address' | 'forwarded-for' } | undefined;
 }
 
 export type ToMain =

@@ -97,6 +97,23 @@ describe('reports are the same with one thread and with worker threads', () => {
     await sameWithThreads(['--report', 'json', '--status', '303,307', '--since', '2026-01-01T00:00:00Z', join(tmp, 'a.log'), join(tmp, 'b.log')]);
   });
 
+  it('--shard K/N --shard-records: a worker hands over only its shard\'s records, and the report is the same', async () => {
+    type R = { inputs: { records: number }[]; totals: { redirects: number }; partial: { shard: { index: number } } };
+    const whole = JSON.parse((await built(['analyze', '--report', 'json', join(tmp, 'a.log'), join(tmp, 'b.log')])).stdout) as R;
+    let redirects = 0;
+    for (const shard of ['0/3', '1/3', '2/3']) {
+      const two = await sameWithThreads(['--report', 'json', '--shard', shard, '--shard-records', join(tmp, 'a.log'), join(tmp, 'b.log')]);
+      expect(threadsOf(two)).toEqual(['worker', 'worker']);
+      const report = JSON.parse(two.stdout) as R;
+      // Every line is read and counted; only the shard's clients' redirects are paired, and the shards add up.
+      expect(report.inputs.map((i) => i.records)).toEqual(whole.inputs.map((i) => i.records));
+      expect(report.partial.shard.index).toBe(Number(shard[0]));
+      expect(report.totals.redirects).toBeGreaterThan(0);
+      redirects += report.totals.redirects;
+    }
+    expect(redirects).toBe(whole.totals.redirects);
+  });
+
   it('trace gives the same text', async () => {
     const args = ['trace', '--client', '127.0.0.34', `${S}capture-combined.log`, `${S}capture-json.log`];
     const one = await built([...args, '--threads', '1']);
