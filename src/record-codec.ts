@@ -8,7 +8,9 @@
  * value crosses the thread boundary once; the dictionary is bounded (when it passes `maxStrings` both sides start
  * a new one, the batch says so), so memory does not grow with the input. Fields that seldom repeat (address,
  * target, Referer, Location, trace id) are sent as they are: looking them up cost the worker more than sending them
- * (bench/profile.md).
+ * (bench/profile.md). Each record also carries a number for its client (address, X-Forwarded-For, User-Agent) and
+ * one for its method and target, the same for the same values within an input: the main thread, which is the
+ * bound with two threads, then finds their state without hashing those strings (`HttpRecord.clientId`).
  */
 import type { HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
@@ -20,11 +22,11 @@ const NUMS = 6;
 
 const SLOTS = 4096;
 /**
- * Client numbers kept by the encoder before it starts again (with new numbers): the main thread finds a client by its
- * number in one of 64k slots, so more would not be found there anyway, and a log of a million clients would hold
- * 200k keys in the worker for little use (+60 MB peak RSS at 200k).
+ * Addresses (and targets) numbered by the encoder before it starts again with new numbers: the main thread finds a
+ * client (a route) by its number in one of 64k slots, so more would not be found there anyway, and a log of a
+ * million clients would hold 200k keys in the worker for little use (+60 MB peak RSS at 200k).
  */
-const MAX_CLIENTS = 32_768;
+const MAX_NUMBERED = 32_768;
 /** User-Agents remembered per address (a NAT office's browsers); past that the oldest are forgotten. */
 const MAX_AGENTS = 8;
 
@@ -86,7 +88,7 @@ export class RecordEncoder {
       if (e.forwardedFor === forwardedFor && e.userAgent === userAgent) return e.id;
       n++;
     }
-    if (head === undefined && this.clients.size >= MAX_CLIENTS) this.clients.clear();
+    if (head === undefined && this.clients.size >= MAX_NUMBERED) this.clients.clear();
     const id = this.nextClient++;
     // (A key is kept: copied, or it would hold the whole chunk its line was cut from.)
     this.clients.set(head === undefined ? detach(address) : address, { forwardedFor, userAgent, id, next: n < MAX_AGENTS ? head : undefined });
@@ -96,7 +98,7 @@ export class RecordEncoder {
   private targetId(target: string, method: number): number {
     const head = this.targets.get(target);
     for (let e = head; e !== undefined; e = e.next) if (e.method === method) return e.id;
-    if (head === undefined && this.targets.size >= MAX_CLIENTS) this.targets.clear();
+    if (head === undefined && this.targets.size >= MAX_NUMBERED) this.targets.clear();
     const id = this.nextTarget++;
     this.targets.set(head === undefined ? detach(target) : target, { method, id, next: head });
     return id;

@@ -37,8 +37,9 @@ export interface RunOptions extends AnalyzeOptions {
   acceptShard?: { shard: Shard; clientKey: PairingOptions['clientKey'] } | undefined;
   /**
    * Threads to use, the main one included (default: the machine's cores, with workers only for stdin or for
-   * files of 64 MB or more, and not for JSON documents such as trace exports, src/peek.ts). With 2 or more, inputs are read and parsed in worker threads while the main thread
-   * analyses; 1 does everything in the main thread. The report is the same either way. A `format` that cannot be
+   * files of 64 MB or more, and not for JSON documents such as trace exports: src/peek.ts). With 2 or more,
+   * inputs are read and parsed in worker threads while the main thread analyses; 1 does everything in the main
+   * thread. The report is the same either way. A `format` that cannot be
    * rebuilt in a worker is read in place, and so is stdin unless `stdinInWorker`.
    */
   threads?: number | undefined;
