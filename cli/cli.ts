@@ -14,16 +14,13 @@ import { followEventWarner, logInputs } from './diagnostics.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../src/lines.js';
 import { createLogger } from './log.js';
 import { PROCESS_IO, type CliIO, type Output } from './io.js';
-import { analyzeFiles } from '../src/run.js';
 import { VERSION } from '../core/version.js';
-import { compileLogFormat, documentFormats, lineFormats } from '../parsers/index.js';
 import { REPORTER_NAMES, reporter, type Renderer, type Reporter } from '../reports/registry.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { explain, explainIndex } from '../src/explain.js';
 import { Progress } from './progress.js';
 import type { RecordSource } from '../src/source.js';
 import type { Narrowing } from '../src/narrow.js';
-import { jsonLinesFormat, parseFieldOptions } from '../parsers/json-lines.js';
 import { markShard, scaleCommands, scaleOptions, shardOptions } from './scale.js';
 import type { Shard } from '../src/shard.js';
 
@@ -113,7 +110,7 @@ async function analyzeCommand(files: string[], flags: AnalyzeFlags, io: CliIO): 
   const conditions = flags.failOn ? parseFailOn(flags.failOn, { baseline: Boolean(flags.baseline) }) : [];
   // Loaded now, so only the renderer in use is ever loaded (apache-arrow only for arrow).
   const render = await chosen.load();
-  const format = formatOf(flags);
+  const format = await formatOf(flags);
   const baseline = flags.baseline ? loadBaselineIfPresent(flags.baseline) : null;
   if (flags.baseline && !baseline) log.warn({ baseline: flags.baseline }, `--baseline ${flags.baseline}: no such file; the comparison is skipped (a first run?)`);
   const narrowing: Narrowing = {
@@ -153,6 +150,7 @@ async function batchRun(
     sources: () => sources.map((s) => s.progress()),
     records: () => sources.reduce((n, s) => n + s.stats.linesRead, 0),
   });
+  const { analyzeFiles } = await import('../src/run.js');
   const report = await analyzeFiles(files, {
     format,
     inputFormat: flags.inputFormat,
@@ -282,11 +280,16 @@ function inputOptions(cmd: Command): Command {
     .option('--until <when>', 'only requests before: a date/time or a duration before now');
 }
 
-/** `--log-format` or `--field` as a format to force, if given. */
-export function formatOf(flags: AnalyzeFlags): LineFormat | undefined {
+/**
+ * `--log-format` or `--field` as a format to force, if given. The parsers (and the analysis) are loaded by the
+ * commands that read input, not at start-up: `explain` and `formats` start without them.
+ */
+export async function formatOf(flags: AnalyzeFlags): Promise<LineFormat | undefined> {
   if (flags.logFormat && flags.field.length) throw new AuditError('USAGE', '--field maps JSON lines; it does not go with --log-format');
-  if (flags.logFormat) return compileLogFormat('custom', flags.logFormat);
-  return flags.field.length ? jsonLinesFormat(parseFieldOptions(flags.field)) : undefined;
+  if (flags.logFormat) return (await import('../parsers/log-format.js')).compileLogFormat('custom', flags.logFormat);
+  if (!flags.field.length) return undefined;
+  const { jsonLinesFormat, parseFieldOptions } = await import('../parsers/json-lines.js');
+  return jsonLinesFormat(parseFieldOptions(flags.field));
 }
 
 export function timeNarrowing(flags: AnalyzeFlags): Pick<Narrowing, 'since' | 'until'> {
@@ -354,7 +357,7 @@ export function buildProgram(run: CliRun = { io: PROCESS_IO, code: 0 }): Command
       const { trace } = await import('./trace.js');
       const { text, report } = await trace(files, byClient, {
         maxLineBytes: flags.maxLineBytes,
-        format: formatOf(flags),
+        format: await formatOf(flags),
         inputFormat: flags.inputFormat,
         windowMs: flags.window,
         reorderMs: flags.reorder,
@@ -391,7 +394,8 @@ export function buildProgram(run: CliRun = { io: PROCESS_IO, code: 0 }): Command
   program
     .command('formats')
     .description('list the input formats and what each can carry')
-    .action(() => {
+    .action(async () => {
+      const { documentFormats, lineFormats } = await import('../parsers/index.js');
       const rows = lineFormats().map((f) => {
         const c = f.capabilities;
         const yes = (b: boolean) => (b ? 'yes' : '-');

@@ -136,6 +136,11 @@ export function emptyRecord(input: number, line: number): HttpRecord {
   };
 }
 
+/** The address a record's client is keyed by: the peer's, or the first X-Forwarded-For one (`--client-key`). */
+export function clientAddress(r: HttpRecord, key: 'address' | 'forwarded-for'): string {
+  return key === 'forwarded-for' && r.forwardedFor ? r.forwardedFor : r.address;
+}
+
 /** 3xx responses other than 304 (Not Modified is not a redirect). */
 export function isRedirect(status: number): boolean {
   return status >= 300 && status < 400 && status !== 304;

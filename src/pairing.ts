@@ -26,7 +26,7 @@
  * client at most), plus the requests of each client within `reorderMs`; idle clients are swept. The work per
  * redirect is bounded by the requests looked at near it (SCAN_BEFORE, SCAN_AFTER).
  */
-import { isRedirect, type HttpRecord } from '../core/model.js';
+import { clientAddress, isRedirect, type HttpRecord } from '../core/model.js';
 import { detach } from '../core/strings.js';
 import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
@@ -234,9 +234,7 @@ function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void 
   if (r.host !== null) r.host = detach(r.host);
 }
 
-export function clientAddress(r: HttpRecord, key: PairingOptions['clientKey']): string {
-  return key === 'forwarded-for' && r.forwardedFor ? r.forwardedFor : r.address;
-}
+export { clientAddress };
 
 export function clientKeyOf(r: HttpRecord, key: PairingOptions['clientKey']): string {
   return `${clientAddress(r, key)}\u0000${r.userAgent ?? ''}`;

@@ -6,15 +6,15 @@
  *
  * FNV-1a 32-bit: h = 0x811c9dc5; for each byte b: h = (h XOR b) * 0x01000193 mod 2^32. The address is the remote
  * address as logged, or with `--client-key forwarded-for` the first X-Forwarded-For address when there is one
- * (`clientAddress` in pairing.ts). Example: "127.0.0.1" hashes to 0x08a3d11e (144953630), shard 2 of 4.
+ * (`clientAddress` in core/model.ts). Example: "127.0.0.1" hashes to 0x08a3d11e (144953630), shard 2 of 4.
  *
  * Why the address alone and not address + User-Agent (the client of docs/semantics.md, 3.1): the pairing takes
  * a request from the same address under another User-Agent as a follow-up (`pairing.otherAgent`), so every
  * identity behind one address must be in the same shard for N shards to report what one process does.
  */
-import type { HttpRecord } from '../core/model.js';
+import { clientAddress, type HttpRecord } from '../core/model.js';
 import { AuditError } from '../core/errors.js';
-import { clientAddress, type PairingOptions } from './pairing.js';
+import type { PairingOptions } from './pairing.js';
 
 export interface Shard {
   /** 0-based index of this shard. */

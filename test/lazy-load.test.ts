@@ -32,10 +32,16 @@ describe('lazy loading', () => {
     expect(has(mods, 'apache-arrow')).toBe(false);
     expect(has(mods, 'pino-pretty')).toBe(false);
     expect(mods.filter((m) => m.includes('/dist/reports/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['reports/registry.js']);
+    // Nor the parsers, the pairing engine or stream-json: they are loaded by the commands that read input.
+    expect(mods.filter((m) => m.includes('/dist/parsers/'))).toEqual([]);
+    expect(mods.some((m) => /\/dist\/src\/(pairing|run|analysis|source)\.js$/.test(m))).toBe(false);
+    expect(has(mods, 'stream-json')).toBe(false);
   });
 
-  it('formats loads no renderer, only the registry', () => {
+  it('formats loads no renderer, only the registry, and not the pairing engine', () => {
     const mods = loaded(['formats'], 'formats');
+    expect(mods.some((m) => m.endsWith('/dist/parsers/index.js'))).toBe(true);
+    expect(mods.some((m) => /\/dist\/src\/(pairing|run|analysis)\.js$/.test(m))).toBe(false);
     expect(has(mods, 'apache-arrow')).toBe(false);
     expect(mods.filter((m) => m.includes('/dist/reports/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['reports/registry.js']);
   });
