@@ -11,7 +11,7 @@ import { emptyTotals, SCHEMA_VERSION } from './report.js';
 import { VERSION } from '../core/version.js';
 import { detach, detachOrNull } from '../core/strings.js';
 import { unreachable } from '../core/unreachable.js';
-import { compareRefs, Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
+import { Monitoring, type MonitoringOptions, type MonitoringState } from './monitoring.js';
 import { routeOf } from './routes.js';
 import type { PairRow, PartialState } from './report.js';
 import { softwareGroups } from './software.js';
@@ -186,10 +186,25 @@ export class Analyzer {
     this.onPair?.(p, c);
   }
 
-  /** `r` comes before the example's redirect (by time, then input and line; as merged reports choose). */
+  /** `r` comes before the example's redirect (by time, then input and line; as merged reports choose: `compareRefs`). */
   private earlier(r: HttpRecord, ref: RecordRef): boolean {
-    const t = Number.isNaN(r.time) ? null : new Date(r.time).toISOString();
-    return compareRefs({ ...ref, time: t, input: this.inputNames[r.input] ?? String(r.input), line: r.line }, ref) < 0;
+    const t = this.iso(r.time);
+    if (t !== ref.time) return t !== null && (ref.time === null || t < ref.time);
+    const input = this.inputNames[r.input] ?? String(r.input);
+    return input < ref.input || (input === ref.input && r.line < ref.line);
+  }
+
+  private isoTime = Number.NaN;
+  private isoText: string | null = null;
+
+  /** A record's time as the report writes it (consecutive pairs nearly always share their second: built once). */
+  private iso(time: number): string | null {
+    if (Number.isNaN(time)) return null;
+    if (time !== this.isoTime) {
+      this.isoTime = time;
+      this.isoText = new Date(time).toISOString();
+    }
+    return this.isoText;
   }
 
   /** A record as the report shows it; its strings are copies, so keeping it does not keep the input. */
@@ -197,7 +212,7 @@ export class Analyzer {
     return {
       input: this.inputNames[r.input] ?? String(r.input),
       line: r.line,
-      time: Number.isNaN(r.time) ? null : new Date(r.time).toISOString(),
+      time: this.iso(r.time),
       method: detach(r.method),
       url: detach(r.host ? `//${r.host}${r.target}` : r.target),
       status: r.status,
