@@ -220,6 +220,13 @@ interface Decision {
  */
 function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void {
   if (r.userAgent !== null) r.userAgent = id.ua;
+  // A record a worker handed over (it has a client number) has strings of its own already, not cuts of a chunk:
+  // copying them would only add a copy's header to each (a third more memory for the strings kept).
+  if (r.clientId >= 0) {
+    if (key === 'forwarded-for' && r.forwardedFor) r.forwardedFor = id.addr;
+    else r.address = id.addr;
+    return;
+  }
   // The client's address is the one its entry is keyed by (see `clientAddress`).
   if (key === 'forwarded-for' && r.forwardedFor) {
     r.forwardedFor = id.addr;
