@@ -58,6 +58,7 @@ export interface AnalyzeFlags {
   inputFormat?: string;
   window: number;
   reorder: number;
+  maxHeld: number;
   clientKey: 'address' | 'forwarded-for';
   report?: string;
   output?: string;
@@ -157,6 +158,7 @@ async function batchRun(
     strict: flags.strict,
     windowMs: flags.window,
     reorderMs: flags.reorder,
+    maxHeld: flags.maxHeld,
     clientKey: flags.clientKey,
     filter: recordFilter(narrowing),
     redirectFilter: redirectFilter(narrowing),
@@ -212,6 +214,7 @@ async function followCommand(
       inputFormat: flags.inputFormat,
       windowMs: flags.window,
       reorderMs: flags.reorder,
+      maxHeld: flags.maxHeld,
       clientKey: flags.clientKey,
       filter: recordFilter(narrowing),
       redirectFilter: redirectFilter(narrowing),
@@ -256,6 +259,11 @@ function inputOptions(cmd: Command): Command {
     .option('--input-format <name>', 'force a format by name (see `redirect-audit formats`)')
     .option('--field <name=path>', 'JSON lines: where a field is (address, userAgent, method, target, request, status, location, bodySize, time, referer, host, forwardedFor, duration); repeatable', collect, [])
     .addOption(new Option('--window <duration>', 'how long a client has to follow a redirect').argParser(parseDuration).default(60_000, '60s'))
+    .addOption(
+      new Option('--max-held <n>', 'requests held for open redirects at most (the memory bound); past it the oldest are decided early, as undetermined when no follow-up was seen yet')
+        .argParser(positiveInt)
+        .default(400_000, '400,000'),
+    )
     .addOption(
       new Option('--reorder <duration>', 'how much earlier than its redirect a follow-up may be logged (logs are in completion order)')
         .argParser(parseDuration)
@@ -361,6 +369,7 @@ export function buildProgram(run: CliRun = { io: PROCESS_IO, code: 0 }): Command
         inputFormat: flags.inputFormat,
         windowMs: flags.window,
         reorderMs: flags.reorder,
+        maxHeld: flags.maxHeld,
         clientKey: flags.clientKey,
         threads: flags.threads,
         stdinInWorker: true,

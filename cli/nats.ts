@@ -465,6 +465,7 @@ export async function analyzeNatsRange(
     const analyzer = new Analyzer({
       ...(f.window !== undefined ? { windowMs: f.window } : {}),
       ...(f.reorder !== undefined ? { reorderMs: f.reorder } : {}),
+      ...(f.maxHeld !== undefined ? { maxHeld: f.maxHeld } : {}),
       ...(f.clientKey !== undefined ? { clientKey: f.clientKey } : {}),
       recordFilter: opts.narrowing ? recordFilter(opts.narrowing) : undefined,
       redirectFilter: opts.narrowing ? redirectFilter(opts.narrowing) : undefined,
@@ -566,6 +567,7 @@ async function natsFollow(flags: AnalyzeFlags, ctx: NatsContext): Promise<number
       inputFormat: flags.inputFormat,
       windowMs: flags.window,
       reorderMs: flags.reorder,
+      maxHeld: flags.maxHeld,
       clientKey: flags.clientKey,
       filter: recordFilter(ctx.narrowing),
       redirectFilter: redirectFilter(ctx.narrowing),

@@ -144,6 +144,12 @@ export interface PairingOptions {
   /** Open redirects per client at most; past this the oldest is decided with what is known. */
   maxPendingPerClient: number;
   /**
+   * Requests held for open redirects, across clients, at most (the memory bound). Past it the oldest open redirects
+   * are decided before their window ends: with a follow-up if one was seen, else `undetermined` (never unfollowed:
+   * the follow-up may have come later).
+   */
+  maxHeld: number;
+  /**
    * How far back a follow-up may be logged before its redirect. Logs are written in completion order and
    * servers' clocks differ: nginx logs a POST only after discarding its body, so a client that follows at once
    * can have its follow-up logged first. 0 turns this off.
@@ -161,6 +167,7 @@ export const DEFAULT_PAIRING: PairingOptions = {
   windowMs: 60_000,
   clientKey: 'address',
   maxPendingPerClient: 64,
+  maxHeld: 400_000,
   reorderMs: 2000,
   eager: false,
 };
@@ -181,6 +188,9 @@ const COMPACT_FROM = 1024;
 const MAX_ITEMS = 4096;
 /** Clients found by their worker-given number without a string lookup (`identOf`): a power of two. */
 const ID_SLOTS = 1 << 16;
+/** Why a redirect decided early to bound memory (`shed`) is undetermined. */
+const HELD_REASON = (n: number) =>
+  `decided before its window ended: more than ${n.toLocaleString('en-US')} requests were held for open redirects (--max-held raises the bound)`;
 /** Idle clients kept for when they come back, up to this many clients in all (`sweep`). */
 const IDLE_KEEP = 16_384;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
@@ -273,6 +283,9 @@ export class PairingEngine {
   /** Clients created since the last sweep, and those left by it. */
   private created = 0;
   private live = 0;
+  /** Requests in every client's `items` (see `maxHeld`), and whether redirects are being decided to lower it. */
+  private held = 0;
+  private shedding = false;
   /** Clients by the number a parsing worker gave them (`identOf`). */
   private readonly slotIdent: (Ident | undefined)[] = new Array(ID_SLOTS);
   private readonly slotKey = new Float64Array(ID_SLOTS);
@@ -360,13 +373,14 @@ export class PairingEngine {
     }
     const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, claimed: false, chain: null };
     insert(id.items, item);
+    this.held++;
     // Kept past its line (a candidate of an open redirect, or a redirect): its strings copied.
     if (id.open.length > 0 || isRedirect(r.status)) keep(r, id, this.opts.clientKey);
     this.recent.push(id);
     this.recentT.push(item.t);
     // Trimmed in steps (an array shifted on every request of a busy client costs more than the request).
     if (id.items.length > id.compactAt && id.open.length > 0) this.compact(id);
-    if (id.items.length > MAX_ITEMS + 512) id.items.splice(0, id.items.length - MAX_ITEMS);
+    if (id.items.length > MAX_ITEMS + 512) this.held -= id.items.splice(0, id.items.length - MAX_ITEMS).length;
     if (addr.targets !== null && addr.targets.size > 0) {
       const waiting = addr.targets.get(r.target);
       if (waiting) {
@@ -391,6 +405,26 @@ export class PairingEngine {
     if (!r.internal && isRedirect(r.status)) this.open(addr, id, item);
     else if (id.open.length === 0) this.prune(id, this.keepFrom());
     this.forget(this.keepFrom());
+    if (this.held > this.opts.maxHeld) this.shed();
+  }
+
+  /**
+   * Decides the oldest open redirects before their window ends, until the requests held are a tenth under
+   * `maxHeld`: the memory bound of a log where every client always has a redirect open (50,000 lines/s, each
+   * client sending several a second, bench/profile.md). Each is paired with the follow-up seen so far, or is
+   * undetermined (`decide`): never unfollowed, its follow-up may have come later.
+   */
+  private shed(): void {
+    if (this.shedding) return;
+    this.shedding = true;
+    const out: Decision[] = [];
+    const q = this.queue;
+    for (let i = this.head; i < q.length && this.held > this.opts.maxHeld * 0.9; i++) {
+      const o = q[i]!;
+      if (!o.decided) this.solve(o.ident, FORCED, out, null, o);
+    }
+    this.shedding = false;
+    this.publish(out);
   }
 
   /**
@@ -447,6 +481,7 @@ export class PairingEngine {
     }
     let n = 0;
     for (let i = 0; i < items.length; i++) if (keep[i]) items[n++] = items[i]!;
+    this.held -= items.length - n;
     items.length = n;
     id.compactAt = Math.max(COMPACT_FROM, n * 2);
   }
@@ -927,6 +962,9 @@ export class PairingEngine {
       }
     }
     if (why !== null) return { kind: 'undetermined', ...at, mode, target: null, confidence: 0, reason: why };
+    if (this.shedding && !(r.time + this.opts.windowMs <= this.watermark)) {
+      return { kind: 'undetermined', ...at, mode, target: x.target ? targetText(x.target) : null, confidence: 0, reason: HELD_REASON(this.opts.maxHeld) };
+    }
     const after = this.sentAfter(x);
     const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
     const retried = isSafe(r.method)
@@ -1134,7 +1172,10 @@ export class PairingEngine {
     const items = id.items;
     let k = 0;
     while (k < items.length && items[k]!.t < before) k++;
-    if (k > 0) items.splice(0, k);
+    if (k > 0) {
+      items.splice(0, k);
+      this.held -= k;
+    }
   }
 
   /**
@@ -1156,6 +1197,7 @@ export class PairingEngine {
         if (id.open.length === 0 && id.last < before) {
           addr.idents.delete(ua);
           id.gone = true;
+          this.held -= id.items.length;
           // Not kept alive by its slot (with its address's maps) until another client takes the slot.
           if (id.slot >= 0 && this.slotIdent[id.slot] === id) this.slotIdent[id.slot] = undefined;
         }

@@ -318,3 +318,59 @@ describe('client numbers from a parsing worker are only a shortcut', () => {
     expect(report(sameSlot)).toBe(whole);
   });
 });
+
+describe('the memory bound (maxHeld)', () => {
+  // 200 busy clients, 5 requests a second each for 3 minutes (Location logged); every tenth request a POST
+  // answered 303, followed at once by a GET to its result, except each client's every third redirect, never followed.
+  function busy(): HttpRecord[] {
+    const out: HttpRecord[] = [];
+    let line = 0;
+    for (let s = 0; s < 900; s++) {
+      for (let c = 0; c < 200; c++) {
+        const who = { address: `10.1.${c >> 8}.${c & 255}`, userAgent: 'okhttp/4.12.0' };
+        const t = T0 + s * 200 + c;
+        if (s % 10 === 0) {
+          const n = s / 10;
+          const location = `/orders/${c}-${n}/done`;
+          out.push(rec({ line: ++line, time: t, method: 'POST', target: `/orders/${c}-${n}`, status: 303, location, locationLogged: true, ...who }));
+          if (n % 3 !== 0) out.push(rec({ line: ++line, time: t + 5, target: location, status: 200, locationLogged: true, ...who }));
+        } else out.push(rec({ line: ++line, time: t, target: `/feed?page=${s}`, status: 200, locationLogged: true, ...who }));
+      }
+    }
+    return out;
+  }
+
+  it('keeps the requests held under the bound, and decides early redirects as undetermined, never unfollowed', () => {
+    const records = busy();
+    const unbounded = run(records);
+    const pairs: Pair[] = [];
+    const e = new PairingEngine((p) => pairs.push(p), { maxHeld: 5_000 });
+    const internals = e as unknown as { held: number; addrs: Map<string, { idents: Map<string, { items: unknown[] }> }> };
+    let most = 0;
+    for (const [i, r] of records.entries()) {
+      e.push(r);
+      most = Math.max(most, internals.held);
+      if (i % 10_000 === 0) {
+        // The count is exact: every client's requests.
+        let n = 0;
+        for (const a of internals.addrs.values()) for (const id of a.idents.values()) n += id.items.length;
+        expect(internals.held).toBe(n);
+      }
+    }
+    e.flush();
+    expect(most).toBeLessThanOrEqual(5_001);
+    const kinds = (ps: Pair[]) => ps.reduce<Record<string, number>>((m, p) => ((m[p.kind] = (m[p.kind] ?? 0) + 1), m), {});
+    const early = pairs.filter((p) => p.kind === 'undetermined' && p.reason.includes('requests were held'));
+    expect(early.length).toBeGreaterThan(100);
+    // Without the bound the unfollowed third are unfollowed; with it, some are undetermined instead: never the
+    // other way round, and nothing followed is called unfollowed.
+    const was = new Map(unbounded.map((p) => [p.redirect.line, p.kind]));
+    for (const p of pairs) {
+      if (p.kind === 'not-followed') expect(was.get(p.redirect.line)).toBe('not-followed');
+      if (p.kind === 'followed') expect(was.get(p.redirect.line)).toBe('followed');
+    }
+    expect(kinds(unbounded)['not-followed']).toBeGreaterThan(1000);
+    expect(kinds(pairs)['not-followed'] ?? 0).toBeLessThan(kinds(unbounded)['not-followed']!);
+    expect(kinds(pairs)['followed']).toBeGreaterThan(0.9 * kinds(unbounded)['followed']!);
+  });
+});
