@@ -256,3 +256,20 @@ describe('formats are recognised from content, stdin included, or forced', () =>
     expect(n.stderr).toMatch(/JSON but/);
   });
 });
+
+describe('--max-held, the memory bound', () => {
+  it('past it, redirects are decided early as undetermined with the reason; the default leaves the capture alone; 0 is refused', async () => {
+    const log = `${ROOT}samples/capture-combined.log`;
+    const whole = (await jsonRun([log])).report;
+    expect(JSON.stringify(whole.totals.pairing.undeterminedWhy ?? {})).not.toContain('requests were held');
+    const bounded = (await jsonRun(['--max-held', '20', log])).report;
+    const why = bounded.totals.pairing.undeterminedWhy ?? {};
+    const early = Object.entries(why).find(([reason]) => reason.includes('more than 20 requests were held'));
+    expect(early?.[1]).toBeGreaterThan(0);
+    // Decided early is never unfollowed: no more unfollowed than without the bound.
+    expect(bounded.totals.unfollowed).toBeLessThanOrEqual(whole.totals.unfollowed);
+    const refused = await run(['analyze', '--max-held', '0', log]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--max-held');
+  });
+});
