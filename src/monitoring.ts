@@ -11,6 +11,7 @@
  * Memory: one accumulator per route (at most `maxRoutes`, the rest folded into "(other)"), one per minute of
  * traffic, and one chain per redirect still waiting for its follow-up.
  */
+import { NumberSlots } from '../core/slots.js';
 import type { Classification } from './classify.js';
 import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
@@ -196,21 +197,15 @@ export class Monitoring {
   private routeOf(r: HttpRecord): RouteAcc {
     const k = r.targetId;
     if (!(k >= 0)) return this.routeFor(r.method, r.target);
-    const slot = (k + r.input * 0x9e37) & (TARGET_SLOTS - 1);
-    const cached = this.slotRoute[slot];
-    if (cached !== undefined && this.slotKey[slot] === k && this.slotInput[slot] === r.input) return cached;
+    const slot = this.byNumber.slotOf(r.input, k);
+    const cached = this.byNumber.get(slot, r.input, k);
+    if (cached !== undefined) return cached;
     const acc = this.routeFor(r.method, r.target);
-    if (this.lastKnown) {
-      this.slotRoute[slot] = acc;
-      this.slotKey[slot] = k;
-      this.slotInput[slot] = r.input;
-    }
+    if (this.lastKnown) this.byNumber.set(slot, r.input, k, acc);
     return acc;
   }
 
-  private readonly slotRoute: (RouteAcc | undefined)[] = new Array(TARGET_SLOTS);
-  private readonly slotKey = new Float64Array(TARGET_SLOTS);
-  private readonly slotInput = new Int32Array(TARGET_SLOTS);
+  private readonly byNumber = new NumberSlots<RouteAcc>(TARGET_SLOTS);
   /** The last `routeFor` found a path of the route table (its answer will not change). */
   private lastKnown = false;
 

@@ -27,6 +27,7 @@
  * redirect is bounded by the requests looked at near it (SCAN_BEFORE, SCAN_AFTER).
  */
 import { clientAddress, isRedirect, type HttpRecord } from '../core/model.js';
+import { NumberSlots } from '../core/slots.js';
 import { detach } from '../core/strings.js';
 import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
@@ -287,9 +288,7 @@ export class PairingEngine {
   private held = 0;
   private shedding = false;
   /** Clients by the number a parsing worker gave them (`identOf`). */
-  private readonly slotIdent: (Ident | undefined)[] = new Array(ID_SLOTS);
-  private readonly slotKey = new Float64Array(ID_SLOTS);
-  private readonly slotInput = new Int32Array(ID_SLOTS);
+  private readonly byNumber = new NumberSlots<Ident>(ID_SLOTS);
   private chains = 0;
   /**
    * What each route (`POST 303 /orders/{id}/pay`) redirects to, and each URL (`GET 301 /s/abc`): apart, so that
@@ -436,9 +435,9 @@ export class PairingEngine {
     const k = r.clientId;
     let slot = -1;
     if (k >= 0) {
-      slot = (k + r.input * 0x9e37) & (ID_SLOTS - 1);
-      const cached = this.slotIdent[slot];
-      if (cached !== undefined && this.slotKey[slot] === k && this.slotInput[slot] === r.input && !cached.gone) return cached;
+      slot = this.byNumber.slotOf(r.input, k);
+      const cached = this.byNumber.get(slot, r.input, k);
+      if (cached !== undefined && !cached.gone) return cached;
     }
     const addrKey = clientAddress(r, this.opts.clientKey);
     const ua = r.userAgent ?? '';
@@ -457,9 +456,7 @@ export class PairingEngine {
     }
     if (slot >= 0) {
       id.slot = slot;
-      this.slotIdent[slot] = id;
-      this.slotKey[slot] = k;
-      this.slotInput[slot] = r.input;
+      this.byNumber.set(slot, r.input, k, id);
     }
     return id;
   }
@@ -1199,7 +1196,7 @@ export class PairingEngine {
           id.gone = true;
           this.held -= id.items.length;
           // Not kept alive by its slot (with its address's maps) until another client takes the slot.
-          if (id.slot >= 0 && this.slotIdent[id.slot] === id) this.slotIdent[id.slot] = undefined;
+          if (id.slot >= 0) this.byNumber.drop(id.slot, id);
         }
         else live++;
       }
