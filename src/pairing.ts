@@ -269,12 +269,12 @@ export class PairingEngine {
   private readonly opts: PairingOptions;
   private readonly emit: (p: Pair) => void;
   private readonly addrs = new Map<string, Address>();
-  /** Undecided redirects in arrival order, for their windows' end. */
-  private queue: Open[] = [];
+  /** Undecided redirects in arrival order, for their windows' end (null before `head`: passed, let go). */
+  private queue: (Open | null)[] = [];
   private head = 0;
   private openN = 0;
-  /** Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`). */
-  private toObserve: Open[] = [];
+  /** Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`; null before `observeHead`). */
+  private toObserve: (Open | null)[] = [];
   private observeHead = 0;
   /** Redirects decided but still in `queue` (early, or as contenders): dropped from it once they are most of it. */
   private decidedQueued = 0;
@@ -643,7 +643,11 @@ export class PairingEngine {
   private learnDue(cutoff: number): void {
     const q = this.toObserve;
     let i = this.observeHead;
-    for (; i < q.length && q[i]!.item.t < cutoff; i++) if (!q[i]!.decided) this.observe(q[i]!);
+    for (; i < q.length && q[i]!.item.t < cutoff; i++) {
+      if (!q[i]!.decided) this.observe(q[i]!);
+      // (Passed: let go now, not when the array is next cut, which at half of it could hold as many again.)
+      q[i] = null;
+    }
     this.observeHead = i;
     if (i > 1024 && i * 2 > q.length) {
       this.toObserve = q.slice(i);
@@ -668,7 +672,7 @@ export class PairingEngine {
       }
       // Decided: leaves the queue (counted as it was decided).
       if (o.decided) this.decidedQueued--;
-      this.head++;
+      q[this.head++] = null;
     }
     this.publish(out);
   }
@@ -678,7 +682,7 @@ export class PairingEngine {
     // decided early (at a high rate, a minute of redirects), it is rebuilt with the undecided ones, in order.
     const left = this.queue.length - this.head;
     if (this.decidedQueued > 1024 && this.decidedQueued * 2 > left) {
-      this.queue = this.queue.slice(this.head).filter((o) => !o.decided);
+      this.queue = this.queue.slice(this.head).filter((o) => !o!.decided);
       this.head = 0;
       this.decidedQueued = 0;
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
