@@ -6,7 +6,7 @@
 import { AuditError } from '../core/errors.js';
 import { emptyRecord, type HttpRecord } from '../core/model.js';
 import type { FormatCapabilities, LineFormat } from './line-format.js';
-import { applyRequestLine, applyTarget, firstForwarded } from './format-helpers.js';
+import { applyRequestLine, applyTarget, firstForwarded, methodIn } from './format-helpers.js';
 import { parseIsoTime, parseTimeLocalIn } from './time.js';
 
 /** The fields the scanner knows how to store. Anything else in a format is read and ignored. */
@@ -429,7 +429,7 @@ export function compileLogFormat(
           applyRequestLine(rec, v);
           break;
         case 'method':
-          rec.method = v;
+          rec.method = methodIn(v, 0, v.length);
           break;
         case 'request_uri':
           applyTarget(rec, v);
