@@ -709,11 +709,6 @@ export class PairingEngine {
     const W = this.opts.windowMs;
     const back = this.opts.reorderMs;
     const hi = due[due.length - 1]!.item.t + W;
-    const dueSet = new Set(due);
-    // The redirects still waiting, which may want the same requests (narrowed below to those that can).
-    let contenders = only ? [] : id.open.filter((o) => !dueSet.has(o) && sentAt(o.item) - back <= hi);
-    // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
-    if (cutoff === FORCED) contenders = contenders.slice(0, 8);
     const items = id.items;
     const edges: Edge[] = [];
     const byX = new Map<Open, Edge[]>();
@@ -736,12 +731,20 @@ export class PairingEngine {
       byX.set(x, list);
       for (const e of list) edges.push(e);
     }
-    // The redirects still waiting compete only for the requests the due ones want.
-    if (wanted.size > 0) {
+    // The redirects still waiting compete only for the requests the due ones want: those that can want one (a
+    // busy client has a hundred open, nearly all of them too late for every wanted request: walked over once, not
+    // gathered first).
+    const contenders: Open[] = [];
+    if (wanted.size > 0 && !only) {
       const pool = [...wanted].sort(compareItems);
       const last = pool[pool.length - 1]!.t;
+      const dueSet = due.length > 4 ? new Set(due) : null;
       let scored = 0;
-      for (const x of contenders) {
+      let waiting = 0;
+      for (const x of id.open) {
+        if ((dueSet ? dueSet.has(x) : due.includes(x)) || sentAt(x.item) - back > hi) continue;
+        // A client pushed past its open redirects is decided oldest first, with its next few as competitors.
+        if (cutoff === FORCED && ++waiting > 8) break;
         // A redirect later than every wanted request (by more than the reorder allowance) cannot claim one, nor
         // can one that no wanted request could fit (checked cheaply first); of the others, the nearest few.
         const from = sentAt(x.item) - back;
@@ -752,6 +755,7 @@ export class PairingEngine {
         if (++scored > 2 * due.length + 8) break;
         const list = this.edgesOf(x, mine);
         byX.set(x, list);
+        contenders.push(x);
         for (const e of list) edges.push(e);
       }
     }
