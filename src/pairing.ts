@@ -759,6 +759,22 @@ export class PairingEngine {
         for (const e of list) edges.push(e);
       }
     }
+    if (edges.length === 0) {
+      // Nothing near them can follow any of them (most of a URL shortener's redirects lead to other sites): no
+      // assignment to make, and nothing allocated for one.
+      for (const x of due) out.push({ x, pair: this.decide(x, null, byX, NO_OWNER, null) });
+    } else this.assign(due, contenders, edges, byX, out);
+    // (In place: a busy client's list is filtered at every batch of its decisions.)
+    const open = id.open;
+    let n = 0;
+    for (const o of open) if (!o.decided) open[n++] = o;
+    open.length = n;
+    const from = n ? sentAt(open[0]!.item) - back - 1000 - this.reachBack() : this.keepFrom();
+    this.prune(id, from);
+  }
+
+  /** The greedy assignment of the scored pairs, strongest first, improved, then each due redirect decided. */
+  private assign(due: Open[], contenders: Open[], edges: Edge[], byX: Map<Open, Edge[]>, out: Decision[]): void {
     edges.sort(
       (a, b) =>
         b.score - a.score ||
@@ -779,9 +795,6 @@ export class PairingEngine {
       const e = assigned.get(x) ?? null;
       out.push({ x, pair: this.decide(x, e, byX, owner, e && overlapping.has(x) ? OVERLAP : null) });
     }
-    id.open = id.open.filter((o) => !o.decided);
-    const from = id.open.length ? sentAt(id.open[0]!.item) - back - 1000 - this.reachBack() : this.keepFrom();
-    this.prune(id, from);
   }
 
   /** What the inferred redirect `x` is learnt to lead to, as of now. */
@@ -1250,6 +1263,8 @@ function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
 }
 
 const NO_TOKENS = new Map<string, string>();
+/** No request is anyone's follow-up (never written). */
+const NO_OWNER = new Map<Item, Edge>();
 
 /**
  * The first request sent after `x` (of `around`, in time order) that belongs to `x`'s trace: an instrumented
