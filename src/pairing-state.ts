@@ -64,7 +64,8 @@ export interface Open {
 export interface Ident {
   addr: string;
   ua: string;
-  client: string;
+  /** Its key, `addr\u0000ua`: made when first needed (`keyOf` in pairing.ts). */
+  client: string | null;
   /** Its address's entry. */
   home: Address;
   /** Forgotten by the sweep (a worker-given number that still leads here is looked up again). */
@@ -81,7 +82,12 @@ export interface Ident {
 }
 
 export interface Address {
-  idents: Map<string, Ident>;
+  /** The address (the key of its entry), shared by its clients. */
+  key: string;
+  /** Its client while it has one (most addresses have one User-Agent); else null, and `idents` has them. */
+  one: Ident | null;
+  /** Its clients by User-Agent once it has had two (null before). */
+  idents: Map<string, Ident> | null;
   /** Exact redirects still open, by the path of their Location (for another User-Agent's follow-up); null till one. */
   targets: Map<string, Open[]> | null;
 }

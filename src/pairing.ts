@@ -194,6 +194,8 @@ const HELD_REASON = (n: number) =>
   `decided before its window ended: more than ${n.toLocaleString('en-US')} requests were held for open redirects (--max-held raises the bound)`;
 /** Idle clients kept for when they come back, up to this many clients in all (`sweep`). */
 const IDLE_KEEP = 16_384;
+/** User-Agents shared between clients at most (see `PairingEngine.agents`). */
+const UA_POOL = 8192;
 /** The cutoff of a decision forced by too many open redirects (the oldest is decided). */
 const FORCED = Number.NEGATIVE_INFINITY;
 /** A request under another User-Agent of the same address follows a redirect only this soon. */
@@ -254,6 +256,14 @@ function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void 
 
 export { clientAddress };
 
+/**
+ * The client's key (see `clientKeyOf`), made at its first redirect: most clients never get one, and a client kept
+ * while idle (see `sweep`) then costs its address and User-Agent, which are shared, not a string of its own.
+ */
+function keyOf(id: Ident): string {
+  return (id.client ??= `${id.addr}\u0000${id.ua}`);
+}
+
 export function clientKeyOf(r: HttpRecord, key: PairingOptions['clientKey']): string {
   return `${clientAddress(r, key)}\u0000${r.userAgent ?? ''}`;
 }
@@ -269,6 +279,11 @@ export class PairingEngine {
   private readonly opts: PairingOptions;
   private readonly emit: (p: Pair) => void;
   private readonly addrs = new Map<string, Address>();
+  /**
+   * The User-Agents of clients, one copy each: a log has a few thousand for tens of thousands of clients, and a
+   * client kept while idle (see `sweep`) then costs no copy of its own (emptied when it reaches UA_POOL).
+   */
+  private readonly agents = new Map<string, string>();
   /** Undecided redirects in arrival order, for their windows' end (null before `head`: passed, let go). */
   private queue: (Open | null)[] = [];
   private head = 0;
@@ -443,22 +458,39 @@ export class PairingEngine {
     const ua = r.userAgent ?? '';
     let addr = this.addrs.get(addrKey);
     if (!addr) {
-      addr = { idents: new Map(), targets: null };
-      this.addrs.set(detach(addrKey), addr);
+      addr = { key: detach(addrKey), one: null, idents: null, targets: null };
+      this.addrs.set(addr.key, addr);
     }
-    let id = addr.idents.get(ua);
+    let id = addr.one !== null && addr.one.ua === ua ? addr.one : addr.idents?.get(ua);
     if (!id) {
-      const a = detach(addrKey);
-      const u = detach(ua);
-      id = { addr: a, ua: u, client: `${a}\u0000${u}`, home: addr, gone: false, slot: -1, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
+      id = { addr: addr.key, ua: this.agentOf(ua), client: null, home: addr, gone: false, slot: -1, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
       this.created++;
-      addr.idents.set(id.ua, id);
+      // One client an address: no map (a client kept while idle costs little, see `sweep`).
+      if (addr.one === null && addr.idents === null) addr.one = id;
+      else {
+        if (addr.idents === null) {
+          addr.idents = new Map([[addr.one!.ua, addr.one!]]);
+          addr.one = null;
+        }
+        addr.idents.set(id.ua, id);
+      }
     }
     if (slot >= 0) {
       id.slot = slot;
       this.byNumber.set(slot, r.input, k, id);
     }
     return id;
+  }
+
+  /** The shared copy of a User-Agent (see `agents`). */
+  private agentOf(ua: string): string {
+    let a = this.agents.get(ua);
+    if (a === undefined) {
+      if (this.agents.size >= UA_POOL) this.agents.clear();
+      a = detach(ua);
+      this.agents.set(a, a);
+    }
+    return a;
   }
 
   /**
@@ -1075,8 +1107,9 @@ export class PairingEngine {
     }
     for (const t of other) if (seen.length < 3) seen.push(t);
     this.lessonsLearnt++;
-    learnObserved(x.url, seen, x.ident.client);
-    learnObserved(x.route, seen, x.ident.client);
+    const client = keyOf(x.ident);
+    learnObserved(x.url, seen, client);
+    learnObserved(x.route, seen, client);
   }
 
   /** An origin these logs show served (kept detached: at most a few thousand, bounded). */
@@ -1151,7 +1184,7 @@ export class PairingEngine {
 
   /** Where a pair sits: its client and redirect, its chain and its hop in it. */
   private at(id: Ident, item: Item, chain: Chain): Pick<Pair, 'client' | 'redirect' | 'chain' | 'hop'> {
-    return { client: id.client, redirect: item.rec, chain: chain.id, hop: chain.hops };
+    return { client: keyOf(id), redirect: item.rec, chain: chain.id, hop: chain.hops };
   }
 
   /**
@@ -1211,19 +1244,29 @@ export class PairingEngine {
     }
     let live = 0;
     for (const [key, addr] of this.addrs) {
-      for (const [ua, id] of addr.idents) {
-        if (id.open.length === 0 && id.last < before) {
-          addr.idents.delete(ua);
-          id.gone = true;
-          this.held -= id.items.length;
-          // Not kept alive by its slot (with its address's maps) until another client takes the slot.
-          if (id.slot >= 0) this.byNumber.drop(id.slot, id);
-        }
+      if (addr.one !== null) {
+        if (this.idle(addr.one, before)) addr.one = null;
         else live++;
+      } else if (addr.idents !== null) {
+        for (const [ua, id] of addr.idents) {
+          if (this.idle(id, before)) addr.idents.delete(ua);
+          else live++;
+        }
+        if (addr.idents.size === 0) addr.idents = null;
       }
-      if (addr.idents.size === 0) this.addrs.delete(key);
+      if (addr.one === null && addr.idents === null) this.addrs.delete(key);
     }
     this.live = live;
+  }
+
+  /** Whether the sweep forgets `id` (nothing open, nothing since `before`): if so, it is gone. */
+  private idle(id: Ident, before: number): boolean {
+    if (id.open.length > 0 || !(id.last < before)) return false;
+    id.gone = true;
+    this.held -= id.items.length;
+    // Not kept alive by its slot (with its address's maps) until another client takes the slot.
+    if (id.slot >= 0) this.byNumber.drop(id.slot, id);
+    return true;
   }
 }
 
