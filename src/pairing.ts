@@ -288,7 +288,10 @@ export class PairingEngine {
   private queue: (Open | null)[] = [];
   private head = 0;
   private openN = 0;
-  /** Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`; null before `observeHead`). */
+  /**
+   * Inferred redirects in arrival order, for what their first requests after them teach (see `learnDue`; null
+   * before `observeHead`).
+   */
   private toObserve: (Open | null)[] = [];
   private observeHead = 0;
   /** Redirects decided but still in `queue` (early, or as contenders): dropped from it once they are most of it. */
@@ -463,7 +466,18 @@ export class PairingEngine {
     }
     let id = addr.one !== null && addr.one.ua === ua ? addr.one : addr.idents?.get(ua);
     if (!id) {
-      id = { addr: addr.key, ua: this.agentOf(ua), client: null, home: addr, gone: false, slot: -1, items: [], open: [], last: r.time, compactAt: COMPACT_FROM };
+      id = {
+        addr: addr.key,
+        ua: this.agentOf(ua),
+        client: null,
+        home: addr,
+        gone: false,
+        slot: -1,
+        items: [],
+        open: [],
+        last: r.time,
+        compactAt: COMPACT_FROM,
+      };
       this.created++;
       // One client an address: no map (a client kept while idle costs little, see `sweep`).
       if (addr.one === null && addr.idents === null) addr.one = id;
