@@ -25,6 +25,7 @@
  * Other entry points:
  *   node dist/bench/run.js --case read|parse|analyze|bytes --file F [--file G] [--log-format full] [--threads N]
  *   node dist/bench/run.js --top-self PROFILE.cpuprofile [N]    top N functions by self time
+ *   node dist/bench/run.js --stages PROFILE.cpuprofile [N [UNIT]] its time by stage of the analysis (µs per N UNITs)
  *   node dist/bench/run.js --matrix                              the shape matrix alone (as BENCH_MATRIX=1)
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -358,11 +359,70 @@ export function topSelf(path: string, n = 15): string {
 }
 
 // -------------------------------------------------------------------------------------------------------------
+// --stages: a profile's time by stage of the analysis (bench/profile.md, "What a redirect costs")
+
+/**
+ * Each stage is named by the functions that begin it; a sample counts for the first of them met from its leaf up
+ * (`decide`, called from `solve`, counts as deciding; `solve`'s own evidence as assigning). Order matters only
+ * where one stage's function calls another's.
+ */
+const STAGES: [string, string][] = [
+  ['(garbage collector)', 'garbage collection'],
+  ['writeReport', 'report'],
+  ['build', 'report'],
+  ['jsonChunks', 'report'],
+  ['take', 'count the pair (classification, client counts, examples, route figures)'],
+  ['record', 'count the line (route figures)'],
+  ['decide', 'decide (pair, chain, reasons)'],
+  ['observe', 'learn routes (observe: first requests after it, its URL and route models)'],
+  ['solve', 'assign (solve: candidates, evidence, assignment)'],
+  ['open', 'open a redirect (tokens, models, scan back)'],
+  ['notice', 'notice candidates'],
+  ['identOf', 'find the client'],
+  ['push', 'pairing push (the rest)'],
+  ['advance', 'pairing clock (the rest)'],
+  ['parseLines', 'read + parse'],
+  ['readLines', 'read + parse'],
+  ['handleWith', 'read + parse'],
+];
+
+/** The profile's samples by stage (see STAGES); with `per` (redirects, lines), the µs each costs. */
+export function stages(path: string, per = 0, unit = 'redirect'): string {
+  const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile & { nodes: { children?: number[] }[] };
+  const stageOf = new Map(STAGES);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const by = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const us = p.timeDeltas[i + 1] ?? 0;
+    let stage = 'other';
+    for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const s = stageOf.get(byId.get(id)!.callFrame.functionName);
+      if (s) {
+        stage = s;
+        break;
+      }
+    }
+    by.set(stage, (by.get(stage) ?? 0) + us);
+    total += us;
+  }
+  const lines = [`| stage | s | share |${per ? ` µs a ${unit} |` : ''}`, `| --- | ---: | ---: |${per ? ' ---: |' : ''}`];
+  for (const [k, us] of [...by].sort((a, b) => b[1] - a[1])) {
+    lines.push(`| ${k} | ${(us / 1e6).toFixed(2)} | ${((us / total) * 100).toFixed(1)}% |${per ? ` ${(us / per).toFixed(1)} |` : ''}`);
+  }
+  return `${lines.join('\n')}\n\nprofile: ${(total / 1e6).toFixed(2)} s sampled`;
+}
+
+// -------------------------------------------------------------------------------------------------------------
 
 const argv = process.argv.slice(2);
 const opt = (k: string) => argv.filter((_, i) => argv[i - 1] === k);
 if (argv[0] === '--top-self') {
   process.stdout.write(`${topSelf(argv[1]!, Number(argv[2] ?? 15))}\n`);
+} else if (argv[0] === '--stages') {
+  process.stdout.write(`${stages(argv[1]!, Number(argv[2] ?? 0), argv[3] ?? 'redirect')}\n`);
 } else if (argv.includes('--case')) {
   // As the CLI (cli/bin.ts) runs.
   limitHeapGrowth();
