@@ -856,7 +856,8 @@ export class PairingEngine {
   /** The accepted pairs of `x` with these requests (in time order), the first of each kind after it favoured. */
   private edgesOf(x: Open, around: Item[]): Edge[] {
     this.prepare(x);
-    this.templates.clear();
+    // (A Map's clear() makes it a new table: skipped when there is nothing to clear, as for most redirects.)
+    if (this.templates.size > 0) this.templates.clear();
     this.traceNext = nextInTrace(x.item, around);
     const list: Edge[] = [];
     for (const c of around) {
@@ -864,6 +865,7 @@ export class PairingEngine {
       const e = this.evidence(x, c);
       if (e) list.push(e);
     }
+    if (list.length === 0) return list;
     // The first request sent after the redirect that fits, of those that fit alike, is the likelier follow-up.
     const firsts = new Set<string>();
     for (const e of bySending(list)) {
