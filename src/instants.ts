@@ -30,7 +30,7 @@ function span(r: HttpRecord): number {
 
 /** When the client sent the request: its start (the logged time less the duration where the time is the end). */
 export function sentAt(c: Item): number {
-  return c.t - recordLead(c.rec);
+  return c.t - c.lead;
 }
 
 /** How much earlier than its logged time a request was sent (0 where that is not known). */

@@ -24,6 +24,12 @@ export interface Item {
    * files split from one log interleave as the lines did).
    */
   t: number;
+  /**
+   * How much earlier than its logged time it was sent (`recordLead` of its record, src/instants.ts): kept here so
+   * that asking when a request was sent does not reach into its record, which on a busy client was a tenth of the
+   * time (a cache miss per open redirect per request, bench/profile.md).
+   */
+  lead: number;
   /** Already the follow-up of a redirect. */
   claimed: boolean;
   /** The chain it continues, when it is a follow-up. */

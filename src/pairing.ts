@@ -388,7 +388,7 @@ export class PairingEngine {
       run.time = r.time;
       run.n = 0;
     }
-    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, claimed: false, chain: null };
+    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, lead: recordLead(r), claimed: false, chain: null };
     insert(id.items, item);
     this.held++;
     // Kept past its line (a candidate of an open redirect, or a redirect): its strings copied.
