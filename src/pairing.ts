@@ -28,7 +28,7 @@
  */
 import { clientAddress, isRedirect, type HttpRecord } from '../core/model.js';
 import { NumberSlots } from '../core/slots.js';
-import { detach } from '../core/strings.js';
+import { detach, intern } from '../core/strings.js';
 import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
   leadsTo,
@@ -248,10 +248,10 @@ function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void 
     r.address = id.addr;
     if (r.forwardedFor !== null) r.forwardedFor = detach(r.forwardedFor);
   }
-  r.target = detach(r.target);
-  if (r.referer !== null) r.referer = detach(r.referer);
-  if (r.location !== null) r.location = detach(r.location);
-  if (r.host !== null) r.host = detach(r.host);
+  r.target = intern(r.target);
+  if (r.referer !== null) r.referer = intern(r.referer);
+  if (r.location !== null) r.location = intern(r.location);
+  if (r.host !== null) r.host = intern(r.host);
 }
 
 export { clientAddress };
