@@ -11,7 +11,7 @@
  *   template clearly dominates: a route whose targets are inconsistent (a URL shortener) learns nothing.
  * - Delays: how long clients take to follow, learned from the pairs the engine is sure of.
  */
-import { detach } from '../core/strings.js';
+import { intern } from '../core/strings.js';
 import { normalisePath } from './routes.js';
 
 /** A redirect's distinctive tokens: path segments that are ids or long, and query values, by position. */
@@ -182,7 +182,7 @@ export class TargetModel {
         verdict: undefined,
         verdictN: 0,
       };
-      this.models.set(detach(key), m);
+      this.models.set(intern(key), m);
     }
     return m;
   }
@@ -204,7 +204,7 @@ export class TargetModel {
 /** Whether `m` takes its lesson now: its first is kept as it is; at its second, its tables are built. */
 function tables(m: Model, once: Once): boolean {
   if (m.n === 0 && m.once === null) {
-    m.once = { exact: once.exact, client: once.client, templates: once.templates.map(detach) };
+    m.once = { exact: once.exact, client: once.client, templates: once.templates.map(intern) };
     m.n = 1;
     if (once.exact) m.exact = 1;
     return false;
