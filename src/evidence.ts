@@ -113,7 +113,10 @@ interface Once {
   client: string;
 }
 
-/** Tables not built yet (shared, never written: a model gets its own before its first lesson is replayed). */
+/**
+ * Tables not built yet (shared, never written: a model gets its own before its first lesson is replayed, and its
+ * coarse ones at its first coarse template).
+ */
 const NONE = new Map<never, never>();
 
 /** A route's target is learnt from the population only when this many clients agree. */
@@ -217,8 +220,6 @@ function tables(m: Model, once: Once): boolean {
     m.support = new Map();
     m.firsts = new Map();
     m.firstBy = new Map();
-    m.coarseFirsts = new Map();
-    m.coarseBy = new Map();
     if (first.exact) exactly(m, first.templates[0]!);
     else observed(m, first.templates, first.client);
   }
@@ -263,7 +264,14 @@ function observed(m: Model, templates: readonly string[], client: string): void 
   if (first !== undefined) {
     count(m.firsts, m.firstBy, first, client);
     const coarse = coarseOf(first);
-    if (coarse !== null) count(m.coarseFirsts, m.coarseBy, coarse, client);
+    if (coarse !== null) {
+      // (Built at the first coarse template: many routes never have one, and an empty Map costs ~180 bytes.)
+      if (m.coarseFirsts === NONE) {
+        m.coarseFirsts = new Map();
+        m.coarseBy = new Map();
+      }
+      count(m.coarseFirsts, m.coarseBy, coarse, client);
+    }
   }
   const seen = new Set<string>();
   for (let i = 0; i < templates.length && i < RANK_WEIGHT.length; i++) {

@@ -17,7 +17,7 @@ import { isRedirect, type HttpRecord } from '../core/model.js';
 import type { Pair } from './pairing.js';
 import type { Figures, MonitoringReport, RecordRef, RouteFinding, RouteReport, ServerFinding, TimeBucket } from './report.js';
 import { reportPath, RouteTemplates, type TemplatesJson } from './route-templates.js';
-import { detach } from '../core/strings.js';
+import { detach, intern } from '../core/strings.js';
 import { unreachable } from '../core/unreachable.js';
 import { SERVER_RANK, serverFinding, VIOLATION_FINDINGS } from './findings.js';
 
@@ -228,21 +228,21 @@ export class Monitoring {
     if (acc) {
       // Only a path the route table holds: its route no longer changes as templates are learnt.
       if (seen.size >= MAX_TARGETS) seen.clear();
-      seen.set(detach(target), acc);
+      seen.set(intern(target), acc);
     } else {
       // A path not seen before: learnt, and counted under its template (itself, until its position varies).
       const template = this.opts.learnTemplates ? this.templates.learn(method, path) : path;
       acc = template === path ? undefined : byPath.get(template);
       if (!acc) {
         if (this.routes.size >= this.opts.maxRoutes) return this.other;
-        const name = detach(`${method} ${template}`);
+        const name = intern(`${method} ${template}`);
         acc = newRoute();
-        byPath.set(detach(template), acc);
+        byPath.set(intern(template), acc);
         this.routes.set(name, acc);
       }
       if (template !== path && this.aliases < MAX_ALIASES) {
         this.aliases++;
-        byPath.set(detach(path), acc);
+        byPath.set(intern(path), acc);
       }
     }
     return acc;
