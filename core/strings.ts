@@ -11,8 +11,9 @@ export function detach(s: string): string {
 /**
  * A copy of `s` that is also every other `intern`ed copy of the same text: V8's string table, reached by using the
  * text as a property name. `detach` leaves a 32-byte slice over its copy; this leaves one flat string, in the old
- * generation at once, and text held many times (the same URL or Referer in many requests) once. For text held
- * for a while and often the same: the fields of requests held for open redirects (src/pairing.ts `keep`).
+ * generation at once, and text held many times (the same URL or Referer in many requests) once. For text kept a
+ * while and often the same: the fields of requests held for open redirects, examples, route keys and templates.
+ * Not for text nearly always distinct (client keys): there it costs twice `detach`'s time for nothing shared.
  */
 export function intern(s: string): string {
   if (s.length < 13) return s;
@@ -25,9 +26,6 @@ export function intern(s: string): string {
 /** An object in dictionary mode that holds one name at a time (see `intern`). */
 const NAMES: Record<string, number> = Object.create(null) as Record<string, number>;
 
-export function detachOrNull(s: string | null): string | null {
-  return s === null ? null : detach(s);
-}
 
 /**
  * Control characters (C0 but for what `keep` lists, DEL, C1) and the bidirectional overrides, written as visible

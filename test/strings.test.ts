@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detach, detachOrNull, intern } from '../core/strings.js';
+import { detach, intern } from '../core/strings.js';
 
 /** Texts a log line holds: a URL, a Referer, a long number (an index-like property name), non-ASCII, a control character. */
 const TEXTS = [
@@ -31,10 +31,5 @@ describe('strings kept past their line', () => {
     expect(out).toEqual(TEXTS);
     // Asked again in another order: nothing left over from an earlier call answers instead.
     expect([...TEXTS].reverse().map((t) => intern(t))).toEqual([...TEXTS].reverse());
-  });
-
-  it('detachOrNull keeps null', () => {
-    expect(detachOrNull(null)).toBeNull();
-    expect(detachOrNull('/a/long/enough/path')).toBe('/a/long/enough/path');
   });
 });
