@@ -27,6 +27,7 @@
  *   node dist/bench/run.js --top-self PROFILE.cpuprofile [N]    top N functions by self time
  *   node dist/bench/run.js --stages PROFILE.cpuprofile [N [UNIT]] its time by stage of the analysis (µs per N UNITs)
  *   node dist/bench/run.js --matrix                              the shape matrix alone (as BENCH_MATRIX=1)
+ *   node dist/bench/run.js --heap SNAPSHOT [N [OWNER [DEPTH]]]   a heap snapshot's live objects by owner (bench/heap.ts)
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,6 +38,7 @@ import { openInput } from '../src/input.js';
 import { readLines } from '../src/lines.js';
 import { limitHeapGrowth } from '../cli/heap.js';
 import { analyzeFiles } from '../src/run.js';
+import { heapByOwner } from './heap.js';
 import type { LineFormat } from '../parsers/line-format.js';
 import { compileLogFormat, detectLineFormat, findLineFormat, lineFormats } from '../parsers/index.js';
 import { renderJson } from '../reports/json.js';
@@ -426,6 +428,8 @@ if (argv[0] === '--top-self') {
   process.stdout.write(`${topSelf(argv[1]!, Number(argv[2] ?? 15))}\n`);
 } else if (argv[0] === '--stages') {
   process.stdout.write(`${stages(argv[1]!, Number(argv[2] ?? 0), argv[3] ?? 'redirect')}\n`);
+} else if (argv[0] === '--heap') {
+  process.stdout.write(`${heapByOwner(argv[1]!, Number(argv[2] ?? 25), argv[3] ?? null, Number(argv[4] ?? 3))}\n`);
 } else if (argv.includes('--case')) {
   // As the CLI (cli/bin.ts) runs.
   limitHeapGrowth();
