@@ -26,7 +26,6 @@ export function intern(s: string): string {
 /** An object in dictionary mode that holds one name at a time (see `intern`). */
 const NAMES: Record<string, number> = Object.create(null) as Record<string, number>;
 
-
 /**
  * Control characters (C0 but for what `keep` lists, DEL, C1) and the bidirectional overrides, written as visible
  * escapes (`\x1b`, `\u009b`, `\u202e`): text from a log (a User-Agent, a URL) can then be printed to a terminal
