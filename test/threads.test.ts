@@ -259,6 +259,26 @@ describe('the record codec', () => {
     expect(out.slice(0, 3).map((r) => r.timeIs)).toEqual([null, 'start', 'end']);
   });
 
+  it('targets and Referers shared between records still decode to each record\'s own text, through slot collisions', () => {
+    // 20,000 distinct targets (more than the decoder's slots of target numbers), then the first ones again; Referers
+    // that all share a length and their middle and last characters (one slot of the decoder's cheap hash).
+    const all = Array.from({ length: 26_000 }, (_, i) => {
+      const r = emptyRecord(0, i + 1);
+      r.time = 1_795_564_800_000 + i;
+      r.target = `/t/${i < 20_000 ? i : i % 3000}`;
+      r.referer = i % 4 === 0 ? null : `https://a.example/${String(i % 977).padStart(4, '0')}x0x`;
+      r.bodySize = i % 2 ? 2 ** 33 + i : i;
+      return r;
+    });
+    const enc = new RecordEncoder();
+    const dec = new RecordDecoder();
+    const out: HttpRecord[] = [];
+    for (let i = 0; i < all.length; i += 1000) out.push(...dec.decode(enc.encode(all.slice(i, i + 1000)), 0));
+    expect(out.map((r) => [r.line, r.target, r.referer, r.bodySize])).toEqual(all.map((r) => [r.line, r.target, r.referer, r.bodySize]));
+    // The same method and target keep their number, a target seen again after 20,000 others too.
+    expect(out[20_001]!.targetId).toBe(out[2001]!.targetId);
+  });
+
   it('the decoded records have the property order of emptyRecord (one object shape)', () => {
     const batch = new RecordEncoder().encode([record(1)]);
     const [r] = new RecordDecoder().decode(batch, 0);
