@@ -96,11 +96,15 @@ export interface Model {
   support: Map<string, number>;
   /** How often each template was the very first request after the redirect. */
   firsts: Map<string, number>;
-  /** Which clients (a few) asked for each template first: one busy client is not a population. */
-  firstBy: Map<string, Set<string>>;
+  /**
+   * Which clients (a few, MIN_CLIENTS at most, each once) asked for each template first: one busy client is not a
+   * population. Arrays of their exact length: a Set of three strings takes ~200 bytes, and a busy route has one
+   * for each template it has seen.
+   */
+  firstBy: Map<string, readonly string[]>;
   /** The same for the coarse templates (see `coarseOf`). */
   coarseFirsts: Map<string, number>;
-  coarseBy: Map<string, Set<string>>;
+  coarseBy: Map<string, readonly string[]>;
   /** What `learned` said, and `n` when it said it (worked out again once the route has learnt enough more). */
   verdict: Learned | null | undefined;
   verdictN: number;
@@ -294,20 +298,20 @@ function decideTarget(m: Model): Learned | null {
   }
   // The population: enough redirects, most of them followed first by one template, well ahead of any other.
   if (m.n < 4) return null;
-  if (b >= 0.4 * m.n && b >= 2 * second && (m.firstBy.get(best)?.size ?? 0) >= MIN_CLIENTS) {
+  if (b >= 0.4 * m.n && b >= 2 * second && (m.firstBy.get(best)?.length ?? 0) >= MIN_CLIENTS) {
     return { template: best, share: Math.min(1, (m.support.get(best) ?? b) / m.n), exact: false, coarse: false };
   }
   // Else the same, with the last path segment as a variable (a new resource each time).
   const c = leader(m.coarseFirsts);
-  if (c.best === null || c.b < 0.5 * m.n || c.b < 2 * c.second || (m.coarseBy.get(c.best)?.size ?? 0) < MIN_CLIENTS) return null;
+  if (c.best === null || c.b < 0.5 * m.n || c.b < 2 * c.second || (m.coarseBy.get(c.best)?.length ?? 0) < MIN_CLIENTS) return null;
   return { template: c.best, share: Math.min(1, c.b / m.n), exact: false, coarse: true };
 }
 
-function count(firsts: Map<string, number>, by: Map<string, Set<string>>, t: string, client: string): void {
+function count(firsts: Map<string, number>, by: Map<string, readonly string[]>, t: string, client: string): void {
   firsts.set(t, (firsts.get(t) ?? 0) + 1);
-  let who = by.get(t);
-  if (!who) by.set(t, (who = new Set()));
-  if (who.size < MIN_CLIENTS) who.add(client);
+  const who = by.get(t);
+  if (who === undefined) by.set(t, [client]);
+  else if (who.length < MIN_CLIENTS && !who.includes(client)) by.set(t, who.concat(client));
   if (firsts.size > MAX_TEMPLATES * 4) {
     // Keep the counts of the templates seen more than once (a route with endless variety learns nothing anyway).
     for (const [k, n] of firsts) {
