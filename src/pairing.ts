@@ -1117,7 +1117,7 @@ export class PairingEngine {
     const other: string[] = [];
     const tokens = x.tokens!.size > 0;
     for (const c of firstSentAfter(x.ident.items, x.item, OBSERVE_MS, tokens ? OBSERVE_N : 3)) {
-      const t = templateOf(x.tokens!, c.rec.target);
+      const t = templateFor(x.tokens!, c);
       if (tokens && carried(t) > 0) seen.push(t);
       else if (other.length < 3) other.push(t);
     }
@@ -1164,7 +1164,7 @@ export class PairingEngine {
       const c = items[i]!;
       if (c.t < x.item.t - this.opts.windowMs) break;
       if (c.claimed || c === x.item) continue;
-      if (x.target ? matches(x.target, c.rec) : templateFit(x.learned, templateOf(x.tokens!, c.rec.target)) !== null) {
+      if (x.target ? matches(x.target, c.rec) : templateFit(x.learned, templateFor(x.tokens!, c)) !== null) {
         // Clearly earlier (by more than a second cut from the times can explain), again and again: this log writes
         // the route's redirects that late. Requests are kept longer (see `reached`), and the route's redirects are
         // not taken as unfollowed any more.
