@@ -42,7 +42,7 @@ export interface Open {
   /** The resolved Location (exact pairing), or null (inferred). */
   target: Target | null;
   /** Inferred: the redirect's tokens. */
-  tokens: Map<string, string> | null;
+  tokens: ReadonlyMap<string, string> | null;
   /** What its route (`POST 303 /orders/{id}/pay`) and its URL (`GET 301 /s/abc`) are learnt to lead to. */
   route: Model;
   url: Model;

@@ -29,7 +29,7 @@
 import { clientAddress, isRedirect, type HttpRecord } from '../core/model.js';
 import { NumberSlots } from '../core/slots.js';
 import { detach, intern } from '../core/strings.js';
-import { DelayModel, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
+import { DelayModel, NO_TOKENS, TargetModel, carried, coarseOf, endsInId, learnExact, learnObserved, learnedOf, templateOf, tokensOf, type Learned, type Model } from './evidence.js';
 import {
   leadsTo,
   matches,
@@ -1321,7 +1321,6 @@ function bySending<T extends Item | { c: Item }>(list: T[]): T[] {
   return list;
 }
 
-const NO_TOKENS = new Map<string, string>();
 /** No request is anyone's follow-up (never written). */
 const NO_OWNER = new Map<Item, Edge>();
 
@@ -1360,7 +1359,7 @@ function literalPrefix(template: string): string {
 }
 
 /** A request's URL as a template for a redirect with these tokens; most share no token and reuse the plain one. */
-function templateFor(tokens: Map<string, string>, c: Item): string {
+function templateFor(tokens: ReadonlyMap<string, string>, c: Item): string {
   const target = c.rec.target;
   for (const k of tokens.keys()) if (target.includes(k)) return templateOf(tokens, target);
   return (c.plain ??= templateOf(NO_TOKENS, target));
