@@ -200,7 +200,8 @@ export class Monitoring {
     const slot = this.byNumber.slotOf(r.input, k);
     const cached = this.byNumber.get(slot, r.input, k);
     if (cached !== undefined) return cached;
-    const acc = this.routeFor(r.method, r.target);
+    // (Not remembered by its text as well: this record's number finds it, and most targets are seen once.)
+    const acc = this.routeFor(r.method, r.target, false);
     if (this.lastKnown) this.byNumber.set(slot, r.input, k, acc);
     return acc;
   }
@@ -209,8 +210,11 @@ export class Monitoring {
   /** The last `routeFor` found a path of the route table (its answer will not change). */
   private lastKnown = false;
 
-  /** The accumulator of a request's route (two map lookups, no string built when the route is known). */
-  private routeFor(method: string, target: string): RouteAcc {
+  /**
+   * The accumulator of a request's route (two map lookups, no string built when the route is known). A target
+   * whose path the route table holds is remembered by its text when `remember` says so (see `routeOf`).
+   */
+  private routeFor(method: string, target: string, remember = true): RouteAcc {
     let byPath = this.byMethod.get(method);
     if (!byPath) {
       byPath = new Map();
@@ -227,8 +231,10 @@ export class Monitoring {
     this.lastKnown = acc !== undefined;
     if (acc) {
       // Only a path the route table holds: its route no longer changes as templates are learnt.
-      if (seen.size >= MAX_TARGETS) seen.clear();
-      seen.set(intern(target), acc);
+      if (remember) {
+        if (seen.size >= MAX_TARGETS) seen.clear();
+        seen.set(intern(target), acc);
+      }
     } else {
       // A path not seen before: learnt, and counted under its template (itself, until its position varies).
       const template = this.opts.learnTemplates ? this.templates.learn(method, path) : path;
