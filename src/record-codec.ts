@@ -27,6 +27,12 @@ const SLOTS = 4096;
 /** Slots of the decoder's shared targets and Referers (a power of two). */
 const SHARED_SLOTS = 1 << 14;
 
+/** A slot for a string in a direct-mapped table: its length and two of its characters (no walk over the text). */
+function cheapHash(s: string): number {
+  const n = s.length;
+  return n * 31 + (n > 0 ? s.charCodeAt(n - 1) + s.charCodeAt(n >> 1) * 7 : 0);
+}
+
 /** `x` as a small integer where it is one (stored unboxed in a record), else as it is. */
 function smi(x: number): number {
   return (x | 0) === x ? x | 0 : x;
@@ -122,8 +128,7 @@ export class RecordEncoder {
 
   private id(s: string | null): number {
     if (s === null) return -1;
-    const n = s.length;
-    const slot = (n * 31 + (n > 0 ? s.charCodeAt(n - 1) + s.charCodeAt(n >> 1) * 7 : 0)) & (SLOTS - 1);
+    const slot = cheapHash(s) & (SLOTS - 1);
     if (this.slotString[slot] === s) return this.slotId[slot]!;
     let i = this.dict.get(s);
     if (i === undefined) {
@@ -228,8 +233,7 @@ export class RecordDecoder {
       }
       let referer = rawStr(ints[o + 10]!);
       if (referer !== null) {
-        const n = referer.length;
-        const h = (n * 31 + (n > 0 ? referer.charCodeAt(n - 1) + referer.charCodeAt(n >> 1) * 7 : 0)) & (SHARED_SLOTS - 1);
+        const h = cheapHash(referer) & (SHARED_SLOTS - 1);
         const known = this.refererSlot[h];
         if (known === referer) referer = known;
         else this.refererSlot[h] = referer;
