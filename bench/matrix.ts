@@ -221,9 +221,10 @@ export async function runMatrix(): Promise<string> {
   out.push(
     `Shape matrix: ${int(lines)} lines a cell, seed ${seed}, best of ${repeat}; Node ${process.version}, ${availableParallelism()} × ${cpus()[0]?.model.trim() ?? 'cpu'}; ` +
       `load average ${load0.map((x) => x.toFixed(1)).join(' ')} at the start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (${((performance.now() - t0) / 60_000).toFixed(1)} min)` +
-      (!external ? '; lnav and goaccess not run (BENCH_EXTERNAL=0)' : '') +
-      (!external ? '' : lnav ? `; ${version(lnav, '-V')}` : '; lnav not installed') +
-      (!external ? '' : goaccess ? `; ${version(goaccess, '-V').replace(/\s*-\s*$/, '').replace(/\.$/, '')}` : '; goaccess not installed'),
+      (!external
+        ? '; lnav and goaccess not run (BENCH_EXTERNAL=0)'
+        : (lnav ? `; ${version(lnav, '-V')}` : '; lnav not installed') +
+          (goaccess ? `; ${version(goaccess, '-V').replace(/\s*-\s*$/, '').replace(/\.$/, '')}` : '; goaccess not installed')),
   );
   out.push('');
   out.push(

@@ -3,7 +3,7 @@
  * counted per client; `report()` builds the report model.
  */
 import { classify, verdictsOf, type Classification } from './classify.js';
-import { PAIR_RANK, UNFOLLOWED_FINDINGS, VERDICT_RANK, VIOLATION_OF, violationTotal, type PairFinding } from './findings.js';
+import { noViolations, PAIR_RANK, UNFOLLOWED_FINDINGS, VERDICT_RANK, VIOLATION_OF, violationTotal, type PairFinding } from './findings.js';
 import { isRedirect, type HttpRecord, type InputStats } from '../core/model.js';
 import { DEFAULT_PAIRING, followUpOf, PairingEngine, splitClientKey, type Pair, type PairingOptions } from './pairing.js';
 import type { AuditReport, ClientReport, Example, RecordRef, Totals, ViolationCounts } from './report.js';
@@ -89,7 +89,7 @@ function indexOfFinding(examples: Example[], finding: PairFinding): number {
  * (`count` gives a client its own at its first violation). Three array-index keys make V8 keep a dictionary of
  * elements for each, ~190 bytes a client (6 MB of the 10M-line log's 33.9k clients).
  */
-const NO_VIOLATIONS: ViolationCounts = Object.freeze({ '303': 0, '307': 0, '308': 0 });
+const NO_VIOLATIONS: ViolationCounts = Object.freeze(noViolations());
 
 /** One pair into a client's (or the overall) counts. */
 function count(acc: ClientAcc, p: Pair, c: Classification): void {
@@ -114,7 +114,7 @@ function count(acc: ClientAcc, p: Pair, c: Classification): void {
   acc.findings[c.finding] = (acc.findings[c.finding] ?? 0) + 1;
   const v = VIOLATION_OF.get(c.finding);
   if (v) {
-    if (acc.violations === NO_VIOLATIONS) acc.violations = { '303': 0, '307': 0, '308': 0 };
+    if (acc.violations === NO_VIOLATIONS) acc.violations = noViolations();
     acc.violations[v]++;
   }
 }
@@ -342,7 +342,7 @@ export class Analyzer {
         unfollowed: a.unfollowed,
         pairing: pairingOf(a),
         // (Its own object in the report, which a caller may change.)
-        violations: a.violations === NO_VIOLATIONS ? { '303': 0, '307': 0, '308': 0 } : a.violations,
+        violations: a.violations === NO_VIOLATIONS ? noViolations() : a.violations,
         findings: sortKeys(a.findings),
         examples,
       });

@@ -29,6 +29,11 @@ export const VIOLATION_CODES = ['303', '307', '308'] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 export type ViolationCounts = Record<ViolationCode, number>;
 
+/** A fresh count of no violations. */
+export function noViolations(): ViolationCounts {
+  return { '303': 0, '307': 0, '308': 0 };
+}
+
 export interface Finding {
   name: string;
   scope: Scope;

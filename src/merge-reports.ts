@@ -20,7 +20,7 @@
  * order of the parts.
  */
 import { verdictsOf } from './classify.js';
-import { PAIR_RANK, type PairFinding } from './findings.js';
+import { noViolations, PAIR_RANK, type PairFinding } from './findings.js';
 import { AuditError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { compareClients } from './analysis.js';
@@ -183,7 +183,7 @@ function mergeClients(reports: AuditReport[]): ClientReport[] {
           c: {
             ...c,
             pairing: { exact: 0, inferred: 0 },
-            violations: { '303': 0, '307': 0, '308': 0 },
+            violations: noViolations(),
             findings: {},
             redirects: 0,
             followed: 0,

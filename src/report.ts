@@ -2,7 +2,7 @@
  * The report model: one object that every renderer takes. Its JSON form is a public, versioned interface
  * (`schemaVersion`): scheduled jobs and dashboards read it, so fields are only ever added within a version.
  */
-import type { PairFinding, ServerFinding, Verdict, ViolationCounts } from './findings.js';
+import { noViolations, type PairFinding, type ServerFinding, type Verdict, type ViolationCounts } from './findings.js';
 import type { PairMode } from './pairing.js';
 import type { SkipCode } from '../core/skip.js';
 import type { MonitoringState } from './monitoring.js';
@@ -119,7 +119,7 @@ export function emptyTotals(clients: number): Totals {
     missingLocation: 0,
     openAtEnd: 0,
     pairing: { exact: 0, inferred: 0 },
-    violations: { '303': 0, '307': 0, '308': 0 },
+    violations: noViolations(),
     findings: {},
     clients,
     evictedClients: 0,

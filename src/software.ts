@@ -3,7 +3,7 @@
  * that all send `LegacyClient/1.0` are one group with 62 addresses; the groups are computed from the report's
  * per-identity rows (`clients`), which stay as they are. The User-Agent only labels a group (`user-agent.ts`).
  */
-import { isMishandling, VERDICT_RANK, VERDICTS, violationTotal, type Verdict } from './findings.js';
+import { isMishandling, noViolations, VERDICT_RANK, VERDICTS, violationTotal, type Verdict } from './findings.js';
 import type { ClientReport, SoftwareGroup } from './report.js';
 import { softwareOf } from './user-agent.js';
 
@@ -48,7 +48,7 @@ export function groupBySoftware(clients: readonly ClientReport[], maxAddresses =
       redirects: 0,
       followed: 0,
       unfollowed: 0,
-      violations: { '303': 0, '307': 0, '308': 0 },
+      violations: noViolations(),
     };
     for (const c of members) {
       for (const v of c.verdicts) verdicts[v] = (verdicts[v] ?? 0) + 1;
