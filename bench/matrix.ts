@@ -7,7 +7,9 @@
  * `--threads 1` and once with the default threads, each a fresh process: wall time measured around it (start-up
  * included), peak RSS and CPU time (all threads) from getrusage inside it (bench/rss-probe.ts, preloaded). Then lnav
  * (`lnav -n -c ';SELECT count(*) FROM access_log' FILE`) and goaccess (`goaccess FILE --log-format=COMBINED -o
- * x.json`) on the same file when installed, timed with /usr/bin/time.
+ * x.json`) on the same file when installed, timed with /usr/bin/time. Under the table, the cost of a line split into
+ * that of a line without a redirect and that of a redirect line (`splitCost`), fitted over the cells that vary only
+ * the share of redirects: whether a redirect costs the same however many there are.
  *
  * Environment:
  *   BENCH_MATRIX_LINES=300000   lines per cell
@@ -62,6 +64,43 @@ export function matrixCells(seed: number): Cell[] {
   add('location-redirects-50', 'Location logged, redirects 50%', { location: true, redirectShare: 0.5 });
   add('rate-50k-nat-30', 'rate 50,000 lines/s, NAT 30%', { rate: 50_000, natShare: 0.3 });
   return cells;
+}
+
+/** One cell's CPU per line (one thread, start-up taken off) at its share of redirect lines. */
+export interface CostPoint {
+  name: string;
+  /** Share of its lines that are redirects, 0 to 1. */
+  share: number;
+  /** CPU microseconds a line. */
+  us: number;
+}
+
+/**
+ * The cost of a line split in two, from cells that differ only in their share of redirects: the least-squares line
+ * through (share, µs a line) gives a line without a redirect (`plain`, at share 0) and a redirect line (`redirect`,
+ * at share 1). Where the cost of a redirect does not grow with how many there are, the cells lie on that line; a
+ * scan over the open redirects would bend them above it at high shares. Null without two distinct shares.
+ */
+export function splitCost(points: readonly CostPoint[]): { plain: number; redirect: number } | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const ms = points.reduce((a, p) => a + p.share, 0) / n;
+  const mu = points.reduce((a, p) => a + p.us, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.share - ms) * (p.us - mu);
+    sxx += (p.share - ms) ** 2;
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  const plain = mu - slope * ms;
+  return { plain, redirect: plain + slope };
+}
+
+/** Whether `a` is `b` but for its share of redirects. */
+function onlyShareDiffers(a: Shape, b: Shape): boolean {
+  return (Object.keys(b) as (keyof Shape)[]).every((k) => k === 'redirectShare' || a[k] === b[k]);
 }
 
 interface Run {
@@ -172,6 +211,7 @@ export async function runMatrix(): Promise<string> {
   if (!existsSync(tiny)) await generateShape(tiny, 100, { ...BASE_SHAPE, seed });
   const startup = runCli(tiny, false, 1, 3);
   let base: { ms1: number; cpu1: number } | null = null;
+  const points: CostPoint[] = [];
   for (const cell of cells) {
     const { path, gen } = await shapeFile(cell, lines);
     const bytes = statSync(path).size;
@@ -183,6 +223,7 @@ export async function runMatrix(): Promise<string> {
     const ms1 = Math.max(1, one.ms - startup.ms);
     const cpu1 = Math.max(1, one.cpuMs - startup.cpuMs);
     if (!base) base = { ms1, cpu1 };
+    if (onlyShareDiffers(cell.shape, cells[0]!.shape)) points.push({ name: cell.name, share: d.redirects / lines, us: (cpu1 * 1000) / lines });
     const rel = `${(ms1 / base.ms1).toFixed(2)}× · ${(cpu1 / base.cpu1).toFixed(2)}×`;
     const flag = ms1 / base.ms1 > 1.5 || cpu1 / base.cpu1 > 1.5 ? ' **' : '';
     const ours = Math.min(one.ms, dflt.ms);
@@ -238,5 +279,16 @@ export async function runMatrix(): Promise<string> {
   out.push(...rows);
   out.push('');
   out.push(`Load and CPU per cell: ${notes.join('; ')}.`);
+  const split = splitCost(points);
+  if (split) {
+    const us = (x: number) => x.toFixed(1);
+    const line = (p: CostPoint) => `${p.name} ${us(p.us)} (line: ${us(split.plain + (split.redirect - split.plain) * p.share)})`;
+    out.push('');
+    out.push(
+      `Cost split (CPU µs a line, one thread, start-up taken off; least squares over ${points.map((p) => p.name).join(', ')}, ` +
+        `the cells that vary only the share of redirects): a line without a redirect ${us(split.plain)} µs, a redirect line ` +
+        `${us(split.redirect)} µs (${(split.redirect / split.plain).toFixed(1)}×). Measured against that line: ${points.map(line).join('; ')}.`,
+    );
+  }
   return out.join('\n');
 }
