@@ -25,15 +25,18 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
   const clientKey = opts.clientKey ?? 'address';
   const clients = new Map<string, Traced>();
   const pairOf = new Map<HttpRecord, { pair: Pair; c: Classification }>();
-  const isFollowUp = new Set<HttpRecord>();
-  const kept = new Set<HttpRecord>();
+  const isFollowUp = new Set<string>();
+  // Records by where they came from, not by identity: a follow-up is made again by the pairing engine
+  // (`FollowedPair`), and the filter is asked about it as about the record pushed.
+  const kept = new Set<string>();
   const report = await analyzeFiles(files, {
     ...opts,
     // Narrowing selects what is reported; pairing sees every record, so the pairs are analyze's own.
     filter: (r) => {
       if (!match(r) || (opts.filter && !opts.filter(r))) return false;
-      if (kept.has(r)) return true;
-      kept.add(r);
+      const place = placeOf(r);
+      if (kept.has(place)) return true;
+      kept.add(place);
       const key = clientKeyOf(r, clientKey);
       let t = clients.get(key);
       if (!t) {
@@ -45,7 +48,7 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
     },
     onPair: (pair, c) => {
       pairOf.set(pair.redirect, { pair, c });
-      if (pair.kind === 'followed') isFollowUp.add(pair.followUp);
+      if (pair.kind === 'followed') isFollowUp.add(placeOf(pair.followUp));
     },
   });
   const names = files.length ? files : ['-'];
@@ -63,7 +66,7 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
     out.push(`  ${t.records.length} requests`);
     let chain = 0;
     for (const r of t.records) {
-      if (isFollowUp.has(r)) continue; // printed inside its chain
+      if (isFollowUp.has(placeOf(r))) continue; // printed inside its chain
       const first = pairOf.get(r);
       if (!first) {
         out.push(`  ${where(r)}  ${r.method} ${url(r)} → ${r.status}`);
@@ -95,6 +98,11 @@ export async function trace(files: string[], match: (r: HttpRecord) => boolean, 
   if (clients.size === 0) out.push('no requests from that client');
   // Each line's text from the logs with its control characters escaped (a newline inside a field included).
   return { report, text: `${out.map(escapeControls).join('\n')}\n` };
+}
+
+/** Where a record came from: its input and line (and time: a followed file that starts over numbers its lines again). */
+function placeOf(r: HttpRecord): string {
+  return `${r.input}:${r.line}:${r.time}`;
 }
 
 function url(r: HttpRecord): string {

@@ -15,6 +15,7 @@ export interface Chain {
 }
 
 export interface Item {
+  /** Its record: a `HeldRequest` once its client has a redirect open, unless it is a redirect itself. */
   rec: HttpRecord;
   /** Its URL as a template with no redirect's tokens in it (computed once, when first needed). */
   plain: string | null;
@@ -30,9 +31,7 @@ export interface Item {
    * time (a cache miss per open redirect per request, bench/profile.md).
    */
   lead: number;
-  /** Already the follow-up of a redirect. */
-  claimed: boolean;
-  /** The chain it continues, when it is a follow-up. */
+  /** The chain it continues once it is the follow-up of a redirect (null: not claimed by any). */
   chain: Chain | null;
 }
 
@@ -85,6 +84,8 @@ export interface Ident {
   last: number;
   /** With this many requests kept, those no open redirect can reach are dropped (see `PairingEngine.compact`). */
   compactAt: number;
+  /** What its latest held request shares with the ones before (see `HeldRequest`); null till one is held. */
+  shared: HeldShared | null;
 }
 
 export interface Address {
@@ -166,4 +167,169 @@ export function lowerBound(items: Item[], t: number): number {
     else b = m;
   }
   return a;
+}
+
+/**
+ * The fields of a client's held requests that are nearly always the same from one request to the next (its address
+ * and User-Agent, what the format logs): one object for a run of them, so that each held request stores one
+ * reference instead of ten.
+ */
+export interface HeldShared {
+  readonly address: string;
+  readonly forwardedFor: string | null;
+  readonly userAgent: string | null;
+  readonly location: string | null;
+  readonly locationLogged: boolean;
+  readonly timeIs: 'start' | 'end' | null;
+  readonly cacheControl: string | null;
+  readonly expires: string | null;
+  readonly internal: boolean;
+  readonly service: string | null;
+  readonly clientId: number;
+}
+
+function sharesWith(s: HeldShared, r: HttpRecord, address: string, forwardedFor: string | null, userAgent: string | null, location: string | null): boolean {
+  return (
+    s.address === address &&
+    s.forwardedFor === forwardedFor &&
+    s.userAgent === userAgent &&
+    s.location === location &&
+    s.locationLogged === r.locationLogged &&
+    s.timeIs === r.timeIs &&
+    s.cacheControl === r.cacheControl &&
+    s.expires === r.expires &&
+    s.internal === r.internal &&
+    s.service === r.service &&
+    s.clientId === r.clientId
+  );
+}
+
+/**
+ * A request held while its client has a redirect open, in 15 fields instead of a record's 24: the held requests are
+ * most of the memory of a fast log (at 10,000 lines/s a quarter of a million of them, bench/profile.md). It reads as
+ * the record it was made from (`HttpRecord`, the shared fields through getters); `record()` makes that record again
+ * for a pair's follow-up, so what leaves the engine is a plain record. Never written to.
+ */
+export class HeldRequest implements HttpRecord {
+  readonly shared: HeldShared;
+  readonly input: number;
+  readonly line: number;
+  readonly time: number;
+  readonly method: string;
+  readonly scheme: string | null;
+  readonly host: string | null;
+  readonly target: string;
+  readonly status: number;
+  readonly bodySize: number | null;
+  readonly referer: string | null;
+  readonly duration: number | null;
+  readonly traceId: string | null;
+  readonly targetId: number;
+
+  /**
+   * `address`, `forwardedFor` and `userAgent` as they are to be held (the client's shared copies), and the strings of
+   * the others already copied out of their line where they were cut from one.
+   */
+  constructor(id: Ident, r: HttpRecord, address: string, forwardedFor: string | null, userAgent: string | null, target: string, referer: string | null, host: string | null, location: string | null) {
+    let s = id.shared;
+    if (s === null || !sharesWith(s, r, address, forwardedFor, userAgent, location)) {
+      s = id.shared = {
+        address,
+        forwardedFor,
+        userAgent,
+        location,
+        locationLogged: r.locationLogged,
+        timeIs: r.timeIs,
+        cacheControl: r.cacheControl,
+        expires: r.expires,
+        internal: r.internal,
+        service: r.service,
+        clientId: r.clientId,
+      };
+    }
+    this.shared = s;
+    this.input = r.input;
+    this.line = r.line;
+    this.time = r.time;
+    this.method = r.method;
+    this.scheme = r.scheme;
+    this.host = host;
+    this.target = target;
+    this.status = r.status;
+    this.bodySize = r.bodySize;
+    this.referer = referer;
+    this.duration = r.duration;
+    this.traceId = r.traceId;
+    this.targetId = r.targetId;
+  }
+
+  get address(): string {
+    return this.shared.address;
+  }
+  get forwardedFor(): string | null {
+    return this.shared.forwardedFor;
+  }
+  get userAgent(): string | null {
+    return this.shared.userAgent;
+  }
+  get location(): string | null {
+    return this.shared.location;
+  }
+  get locationLogged(): boolean {
+    return this.shared.locationLogged;
+  }
+  get timeIs(): 'start' | 'end' | null {
+    return this.shared.timeIs;
+  }
+  get cacheControl(): string | null {
+    return this.shared.cacheControl;
+  }
+  get expires(): string | null {
+    return this.shared.expires;
+  }
+  get internal(): boolean {
+    return this.shared.internal;
+  }
+  get service(): string | null {
+    return this.shared.service;
+  }
+  get clientId(): number {
+    return this.shared.clientId;
+  }
+
+  /** The record again, every field as it was (in `emptyRecord`'s order, core/model.ts). */
+  record(): HttpRecord {
+    const s = this.shared;
+    return {
+      input: this.input,
+      line: this.line,
+      time: this.time,
+      address: s.address,
+      forwardedFor: s.forwardedFor,
+      userAgent: s.userAgent,
+      method: this.method,
+      scheme: this.scheme,
+      host: this.host,
+      target: this.target,
+      status: this.status,
+      location: s.location,
+      locationLogged: s.locationLogged,
+      bodySize: this.bodySize,
+      referer: this.referer,
+      duration: this.duration,
+      timeIs: s.timeIs,
+      cacheControl: s.cacheControl,
+      expires: s.expires,
+      internal: s.internal,
+      traceId: this.traceId,
+      service: s.service,
+      clientId: s.clientId,
+      targetId: this.targetId,
+    };
+  }
+}
+
+/** What a pair hands on of a request: a plain record, never the engine's held form. */
+export function recordOf(r: HttpRecord): HttpRecord {
+  return r instanceof HeldRequest ? r.record() : r;
 }

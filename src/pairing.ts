@@ -50,9 +50,11 @@ import {
   behaviour,
   cmp,
   compareItems,
+  HeldRequest,
   insert,
   isSafe,
   lowerBound,
+  recordOf,
   type Address,
   type Chain,
   type Edge,
@@ -84,6 +86,11 @@ interface PairBase {
 /** The client followed: `followUp` is its request to the Location (or, inferred, to the route's target). */
 export interface FollowedPair extends PairBase {
   kind: 'followed';
+  /**
+   * Its follow-up: a record with every field as pushed, but not the object pushed unless it is a redirect (a request
+   * held while its client's redirects are open is kept in fewer bytes and made again here): tell records apart by
+   * `input` and `line`, not by identity.
+   */
   followUp: HttpRecord;
   target: string;
   /** The follow-up requested the relative Location verbatim instead of resolving it. */
@@ -95,7 +102,7 @@ export interface FollowedPair extends PairBase {
 /** The target is known (Location logged, or learnt) and the client sent nothing to it within the window. */
 export interface NotFollowedPair extends PairBase {
   kind: 'not-followed';
-  /** The redirected unsafe request re-sent instead of following, if the client did. */
+  /** The redirected unsafe request re-sent instead of following, if the client did (a record as `followUp` is). */
   retried: HttpRecord | null;
   /** The target is a URL this chain of redirects already visited: the client left a loop. */
   loop: boolean;
@@ -227,31 +234,46 @@ interface Decision {
 }
 
 /**
- * A record kept while its client's redirects are open: its strings copied out of the line (which is then
- * freed), its client's address and User-Agent shared with the client's entry. Equal strings: nothing a reader
- * of the record can tell.
+ * A request kept past its line (its client has a redirect open, or it is one), its strings copied out of the line
+ * (which is then freed), its client's address and User-Agent shared with the client's entry. A redirect keeps its
+ * record, so changed in place; any other request is held as a `HeldRequest` (src/pairing-state.ts), which reads as
+ * the same record in fewer bytes. Equal strings: nothing a reader of the record can tell.
  */
-function keep(r: HttpRecord, id: Ident, key: PairingOptions['clientKey']): void {
-  if (r.userAgent !== null) r.userAgent = id.ua;
+function hold(item: Item, id: Ident, key: PairingOptions['clientKey']): void {
+  const r = item.rec;
+  if (r instanceof HeldRequest) return;
+  let address = r.address;
+  let forwardedFor = r.forwardedFor;
+  let target = r.target;
+  let referer = r.referer;
+  let location = r.location;
+  let host = r.host;
+  const userAgent = r.userAgent === null ? null : id.ua;
+  // The client's address is the one its entry is keyed by (see `clientAddress`).
+  const byForwarded = key === 'forwarded-for' && forwardedFor;
+  if (byForwarded) forwardedFor = id.addr;
+  else address = id.addr;
   // A record a worker handed over (it has a client number) has strings of its own already, not cuts of a chunk:
   // copying them would only cost time (a fifth of the CPU where nearly every request is kept, bench/profile.md).
-  if (r.clientId >= 0) {
-    if (key === 'forwarded-for' && r.forwardedFor) r.forwardedFor = id.addr;
-    else r.address = id.addr;
+  if (r.clientId < 0) {
+    if (byForwarded) address = detach(address);
+    else if (forwardedFor !== null) forwardedFor = detach(forwardedFor);
+    target = intern(target);
+    if (referer !== null) referer = intern(referer);
+    if (location !== null) location = intern(location);
+    if (host !== null) host = intern(host);
+  }
+  if (!isRedirect(r.status)) {
+    item.rec = new HeldRequest(id, r, address, forwardedFor, userAgent, target, referer, host, location);
     return;
   }
-  // The client's address is the one its entry is keyed by (see `clientAddress`).
-  if (key === 'forwarded-for' && r.forwardedFor) {
-    r.forwardedFor = id.addr;
-    r.address = detach(r.address);
-  } else {
-    r.address = id.addr;
-    if (r.forwardedFor !== null) r.forwardedFor = detach(r.forwardedFor);
-  }
-  r.target = intern(r.target);
-  if (r.referer !== null) r.referer = intern(r.referer);
-  if (r.location !== null) r.location = intern(r.location);
-  if (r.host !== null) r.host = intern(r.host);
+  r.address = address;
+  r.forwardedFor = forwardedFor;
+  r.userAgent = userAgent;
+  r.target = target;
+  r.referer = referer;
+  r.location = location;
+  r.host = host;
 }
 
 export { clientAddress };
@@ -388,11 +410,11 @@ export class PairingEngine {
       run.time = r.time;
       run.n = 0;
     }
-    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, lead: recordLead(r), claimed: false, chain: null };
+    const item: Item = { rec: r, t: r.time + Math.min(run.n, 999) / 1000, plain: null, lead: recordLead(r), chain: null };
     insert(id.items, item);
     this.held++;
     // Kept past its line (a candidate of an open redirect, or a redirect): its strings copied.
-    if (id.open.length > 0 || isRedirect(r.status)) keep(r, id, this.opts.clientKey);
+    if (id.open.length > 0 || isRedirect(r.status)) hold(item, id, this.opts.clientKey);
     this.recent.push(id);
     this.recentT.push(item.t);
     // Trimmed in steps (an array shifted on every request of a busy client costs more than the request).
@@ -477,6 +499,7 @@ export class PairingEngine {
         open: [],
         last: r.time,
         compactAt: COMPACT_FROM,
+        shared: null,
       };
       this.created++;
       // One client an address: no map (a client kept while idle costs little, see `sweep`).
@@ -646,7 +669,7 @@ export class PairingEngine {
     for (let i = items.length - 1, k = 0; i >= 0 && k < SCAN_BEFORE; i--, k++) {
       if (items[i]!.t < from) break;
       // (Requests logged while another redirect of the client was open are kept already.)
-      if (items[i] !== item && id.open.length === 1) keep(items[i]!.rec, id, this.opts.clientKey);
+      if (items[i] !== item && id.open.length === 1) hold(items[i]!, id, this.opts.clientKey);
       this.candidate(o, items[i]!);
     }
     if (id.open.length > this.opts.maxPendingPerClient) {
@@ -861,7 +884,7 @@ export class PairingEngine {
     this.traceNext = nextInTrace(x.item, around);
     const list: Edge[] = [];
     for (const c of around) {
-      if (c === x.item || c.claimed) continue;
+      if (c === x.item || c.chain !== null) continue;
       const e = this.evidence(x, c);
       if (e) list.push(e);
     }
@@ -993,7 +1016,6 @@ export class PairingEngine {
     let why: string | null = null;
     if (e) why = doubt ?? this.ambiguity(x, e, byX, owner);
     if (e && why === null) {
-      e.c.claimed = true;
       e.c.chain = chain;
       const sure = x.target !== null;
       this.learn(x, e.c, sure || e.score >= SURE);
@@ -1003,16 +1025,15 @@ export class PairingEngine {
         mode,
         target: x.target ? targetText(x.target) : e.c.rec.target,
         confidence: sure ? 1 : hundredths(confidence(e.score)),
-        followUp: e.c.rec,
+        followUp: recordOf(e.c.rec),
         misresolved: e.misresolved,
         otherAgent: null,
       };
     }
     if (!e && x.target) {
-      const other = x.others!.filter((c) => !c.claimed);
+      const other = x.others!.filter((c) => c.chain === null);
       if (other.length === 1) {
         const c = other[0]!;
-        c.claimed = true;
         c.chain = chain;
         this.learn(x, c, true);
         return {
@@ -1021,7 +1042,7 @@ export class PairingEngine {
           mode,
           target: targetText(x.target),
           confidence: 1,
-          followUp: c.rec,
+          followUp: recordOf(c.rec),
           misresolved: false,
           otherAgent: c.rec.userAgent ?? '',
         };
@@ -1033,11 +1054,12 @@ export class PairingEngine {
     }
     const after = this.sentAfter(x);
     const openAtEnd = this.ending && !after && !(r.time + this.opts.windowMs <= this.watermark);
-    const retried = isSafe(r.method)
-      ? null
-      : (nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
-          (c) => c !== x.item && !c.claimed && c.rec.method === r.method && sameRequestUrl(c.rec, r),
-        )?.rec ?? null);
+    const again = isSafe(r.method)
+      ? undefined
+      : nearby(id.items, x.item.t, this.opts.reorderMs, this.opts.windowMs).find(
+          (c) => c !== x.item && c.chain === null && c.rec.method === r.method && sameRequestUrl(c.rec, r),
+        );
+    const retried = again ? recordOf(again.rec) : null;
     const early = openAtEnd ? null : this.loggedEarly(x);
     if (early !== null) return { kind: 'undetermined', ...at, mode, target: x.target ? targetText(x.target) : null, confidence: 0, reason: early };
     if (x.target) {
@@ -1163,7 +1185,7 @@ export class PairingEngine {
     for (let i = lowerBound(items, to) - 1, n = 0; i >= 0 && n < SCAN_BEFORE; i--, n++) {
       const c = items[i]!;
       if (c.t < x.item.t - this.opts.windowMs) break;
-      if (c.claimed || c === x.item) continue;
+      if (c.chain !== null || c === x.item) continue;
       if (x.target ? matches(x.target, c.rec) : templateFit(x.learned, templateFor(x.tokens!, c)) !== null) {
         // Clearly earlier (by more than a second cut from the times can explain), again and again: this log writes
         // the route's redirects that late. Requests are kept longer (see `reached`), and the route's redirects are
