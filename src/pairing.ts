@@ -1264,6 +1264,8 @@ export class PairingEngine {
     if (k > 0) {
       items.splice(0, k);
       this.held -= k;
+      // Nothing held: what its held requests shared goes with them (a client kept while idle keeps no copy).
+      if (items.length === 0) id.shared = null;
     }
   }
 
