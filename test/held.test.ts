@@ -96,6 +96,25 @@ describe('what the engine hands on of a held request', () => {
     expect(JSON.stringify(p.followUp)).toBe(JSON.stringify(copy));
   });
 
+  it('keeps each held request its own proxy address when clients are keyed by X-Forwarded-For', () => {
+    // Two proxies in front of one client: the client is its X-Forwarded-For address, each request keeps the
+    // address it came through.
+    const pairs: Pair[] = [];
+    const e = new PairingEngine((p) => pairs.push(p), { clientKey: 'forwarded-for' });
+    const xff = '203.0.113.5';
+    e.push(rec({ line: 1, time: T0, address: '10.1.0.1', forwardedFor: xff, method: 'POST', target: '/pay', status: 303, location: '/done', locationLogged: true }));
+    const other = rec({ line: 2, time: T0 + 20, address: '10.1.0.2', forwardedFor: xff, target: '/style.css', status: 200, locationLogged: true });
+    const follow = rec({ line: 3, time: T0 + 40, address: '10.1.0.3', forwardedFor: xff, target: '/done', status: 200, locationLogged: true });
+    const copy = { ...follow };
+    e.push(other);
+    e.push(follow);
+    e.flush();
+    const p = pairs[0] as FollowedPair;
+    expect(p.kind).toBe('followed');
+    expect(p.followUp).toEqual(copy);
+    expect(p.followUp.address).toBe('10.1.0.3');
+  });
+
   it('gives a redirected request sent again as a plain record equal to the one pushed', () => {
     const again = rec({ line: 2, time: T0 + 500, method: 'POST', target: '/pay', status: 200, locationLogged: true });
     const copy = { ...again };
