@@ -84,7 +84,10 @@ export interface Ident {
   last: number;
   /** With this many requests kept, those no open redirect can reach are dropped (see `PairingEngine.compact`). */
   compactAt: number;
-  /** What its latest held request shares with the ones before (see `HeldRequest`); null till one is held. */
+  /**
+   * What its latest held request shares with the ones before (see `HeldRequest`); null till one is held, and again
+   * once its requests are all dropped.
+   */
   shared: HeldShared | null;
 }
 
