@@ -175,7 +175,8 @@ export function lowerBound(items: Item[], t: number): number {
 /**
  * The fields of a client's held requests that are nearly always the same from one request to the next (its address
  * and User-Agent, what the format logs): one object for a run of them, so that each held request stores one
- * reference instead of ten.
+ * reference instead of nine. (Not the worker's client number: it differs between inputs, and one client's requests
+ * from two load-balanced servers' logs alternate between them.)
  */
 export interface HeldShared {
   readonly address: string;
@@ -188,7 +189,6 @@ export interface HeldShared {
   readonly expires: string | null;
   readonly internal: boolean;
   readonly service: string | null;
-  readonly clientId: number;
 }
 
 function sharesWith(s: HeldShared, r: HttpRecord, address: string, forwardedFor: string | null, userAgent: string | null, location: string | null): boolean {
@@ -202,13 +202,12 @@ function sharesWith(s: HeldShared, r: HttpRecord, address: string, forwardedFor:
     s.cacheControl === r.cacheControl &&
     s.expires === r.expires &&
     s.internal === r.internal &&
-    s.service === r.service &&
-    s.clientId === r.clientId
+    s.service === r.service
   );
 }
 
 /**
- * A request held while its client has a redirect open, in 15 fields instead of a record's 24: the held requests are
+ * A request held while its client has a redirect open, in 16 fields instead of a record's 24: the held requests are
  * most of the memory of a fast log (at 10,000 lines/s a quarter of a million of them, bench/profile.md). It reads as
  * the record it was made from (`HttpRecord`, the shared fields through getters); `record()` makes that record again
  * for a pair's follow-up, so what leaves the engine is a plain record. Never written to.
@@ -227,6 +226,7 @@ export class HeldRequest implements HttpRecord {
   readonly referer: string | null;
   readonly duration: number | null;
   readonly traceId: string | null;
+  readonly clientId: number;
   readonly targetId: number;
 
   /**
@@ -247,7 +247,6 @@ export class HeldRequest implements HttpRecord {
         expires: r.expires,
         internal: r.internal,
         service: r.service,
-        clientId: r.clientId,
       };
     }
     this.shared = s;
@@ -263,6 +262,7 @@ export class HeldRequest implements HttpRecord {
     this.referer = referer;
     this.duration = r.duration;
     this.traceId = r.traceId;
+    this.clientId = r.clientId;
     this.targetId = r.targetId;
   }
 
@@ -296,9 +296,6 @@ export class HeldRequest implements HttpRecord {
   get service(): string | null {
     return this.shared.service;
   }
-  get clientId(): number {
-    return this.shared.clientId;
-  }
 
   /** The record again, every field as it was (in `emptyRecord`'s order, core/model.ts). */
   record(): HttpRecord {
@@ -326,7 +323,7 @@ export class HeldRequest implements HttpRecord {
       internal: s.internal,
       traceId: this.traceId,
       service: s.service,
-      clientId: s.clientId,
+      clientId: this.clientId,
       targetId: this.targetId,
     };
   }

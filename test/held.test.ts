@@ -74,6 +74,18 @@ describe('HeldRequest', () => {
     expect(a.cacheControl).toBe('no-store');
     expect([a, b, c, d].map((h) => h.target)).toEqual(['/items/1?colour=red', '/items/2?colour=red', '/items/3?colour=red', '/items/4?colour=red']);
   });
+
+  it('shares across inputs: one client in two load-balanced servers’ logs, each input numbering its clients', () => {
+    const id = client();
+    const a = held(id, full(1, { input: 0, clientId: 5 }));
+    const b = held(id, full(2, { input: 1, clientId: 77 }));
+    const c = held(id, full(3, { input: 0, clientId: 5 }));
+    expect(b.shared).toBe(a.shared);
+    expect(c.shared).toBe(a.shared);
+    expect([a.input, b.input, c.input]).toEqual([0, 1, 0]);
+    expect([a.clientId, b.clientId, c.clientId]).toEqual([5, 77, 5]);
+    expect(b.record()).toEqual(full(2, { input: 1, clientId: 77 }));
+  });
 });
 
 describe('what the engine hands on of a held request', () => {
