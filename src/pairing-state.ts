@@ -231,7 +231,8 @@ export class HeldRequest implements HttpRecord {
 
   /**
    * `address`, `forwardedFor` and `userAgent` as they are to be held (the client's shared copies), and the strings of
-   * the others already copied out of their line where they were cut from one.
+   * the others already copied out of their line where they were cut from one. Takes the client's `shared` object
+   * when this request has its fields, else makes a new one and leaves it on the client for the next.
    */
   constructor(id: Ident, r: HttpRecord, address: string, forwardedFor: string | null, userAgent: string | null, target: string, referer: string | null, host: string | null, location: string | null) {
     let s = id.shared;

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emptyRecord, type HttpRecord } from '../core/model.js';
-import { PairingEngine, type FollowedPair, type NotFollowedPair, type Pair } from '../src/pairing.js';
+import type { FollowedPair, NotFollowedPair } from '../src/pairing.js';
 import { HeldRequest, recordOf, type Ident } from '../src/pairing-state.js';
-import { rec } from './helpers.js';
+import { rec, runPairs } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 
@@ -89,13 +89,7 @@ describe('HeldRequest', () => {
 });
 
 describe('what the engine hands on of a held request', () => {
-  function run(records: HttpRecord[]): Pair[] {
-    const pairs: Pair[] = [];
-    const e = new PairingEngine((p) => pairs.push(p), {});
-    for (const r of records) e.push(r);
-    e.flush();
-    return pairs;
-  }
+  const run = runPairs;
 
   it('gives a follow-up held while its redirect was open as a plain record equal to the one pushed', () => {
     const follow = rec({ line: 2, time: T0 + 40, target: '/done', status: 200, locationLogged: true, bodySize: 0, referer: 'http://shop.example/pay' });
@@ -111,17 +105,12 @@ describe('what the engine hands on of a held request', () => {
   it('keeps each held request its own proxy address when clients are keyed by X-Forwarded-For', () => {
     // Two proxies in front of one client: the client is its X-Forwarded-For address, each request keeps the
     // address it came through.
-    const pairs: Pair[] = [];
-    const e = new PairingEngine((p) => pairs.push(p), { clientKey: 'forwarded-for' });
     const xff = '203.0.113.5';
-    e.push(rec({ line: 1, time: T0, address: '10.1.0.1', forwardedFor: xff, method: 'POST', target: '/pay', status: 303, location: '/done', locationLogged: true }));
+    const redirect = rec({ line: 1, time: T0, address: '10.1.0.1', forwardedFor: xff, method: 'POST', target: '/pay', status: 303, location: '/done', locationLogged: true });
     const other = rec({ line: 2, time: T0 + 20, address: '10.1.0.2', forwardedFor: xff, target: '/style.css', status: 200, locationLogged: true });
     const follow = rec({ line: 3, time: T0 + 40, address: '10.1.0.3', forwardedFor: xff, target: '/done', status: 200, locationLogged: true });
     const copy = { ...follow };
-    e.push(other);
-    e.push(follow);
-    e.flush();
-    const p = pairs[0] as FollowedPair;
+    const p = run([redirect, other, follow], { clientKey: 'forwarded-for' })[0] as FollowedPair;
     expect(p.kind).toBe('followed');
     expect(p.followUp).toEqual(copy);
     expect(p.followUp.address).toBe('10.1.0.3');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { emptyRecord, type HttpRecord } from '../core/model.js';
 import type { LineFormat } from '../parsers/line-format.js';
+import { PairingEngine, type Pair } from '../src/pairing.js';
 
 /** A record for unit tests of the pairing rules: only what the test says, the rest unknown. */
 export function rec(fields: Partial<HttpRecord> & { line: number }): HttpRecord {
@@ -37,3 +38,12 @@ export function parseAll(format: LineFormat, path: string): { records: HttpRecor
 }
 
 export const iso = (t: number) => new Date(t).toISOString();
+
+/** The pairs a pairing engine makes of these records, in the order it decides them (the input flushed at the end). */
+export function runPairs(records: HttpRecord[], opts: ConstructorParameters<typeof PairingEngine>[1] = {}): Pair[] {
+  const pairs: Pair[] = [];
+  const e = new PairingEngine((p) => pairs.push(p), opts);
+  for (const r of records) e.push(r);
+  e.flush();
+  return pairs;
+}

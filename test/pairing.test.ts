@@ -4,19 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { followUpOf, PairingEngine, resolveLocation, type FollowedPair, type NotFollowedPair, type Pair } from '../src/pairing.js';
 import type { HttpRecord } from '../core/model.js';
-import { rec } from './helpers.js';
+import { rec, runPairs } from './helpers.js';
 import { RecordDecoder, RecordEncoder } from '../src/record-codec.js';
 import { Analyzer } from '../src/analysis.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
-function run(records: HttpRecord[], opts: ConstructorParameters<typeof PairingEngine>[1] = {}): Pair[] {
-  const pairs: Pair[] = [];
-  const e = new PairingEngine((p) => pairs.push(p), opts);
-  for (const r of records) e.push(r);
-  e.flush();
-  return pairs;
-}
+const run = runPairs;
 
 const logged = { locationLogged: true } as const;
 
